@@ -1,0 +1,189 @@
+/// A bounded memo from a token's UTF-8 bytes to the term the analyzer emits for it (its stem, or
+/// "dropped" for a stop word), so the hot path neither allocates a String per token nor runs the
+/// stemmer again for a word it has seen.
+///
+/// Open addressing with linear probing over a power-of-two slot table; keys live in one byte
+/// arena, terms in one String buffer (shared, so yielding a cached term costs a retain at most).
+/// When `capacity` entries are stored the whole cache is cleared (results never depend on the
+/// cache: it is a pure memo). Not thread-safe; owned by one `Analyzer`.
+final class TermCache {
+    /// One cached key: where its bytes are in the arena, and whether `terms[i]` holds a term
+    /// (false = the token is dropped, e.g. a stop word).
+    private struct Entry {
+        var hash: UInt32
+        var keyLength: Int32
+        var keyOffset: Int
+        var hasTerm: Bool
+    }
+
+    /// Keys longer than this are never cached (they are rare and would bloat the arena).
+    static let maxKeyBytes = 64
+
+    /// The mutable scalars, behind a pointer: a class's stored `var`s pay a dynamic
+    /// exclusivity check on every access, which cost ~15% of the analyzer's time per token.
+    private struct State {
+        var arena: UnsafeMutablePointer<UInt8>
+        var arenaCapacity: Int
+        var arenaUsed = 0
+        var count = 0
+        var hits = 0
+        var misses = 0
+        var resets = 0
+    }
+
+    let capacity: Int
+    private let slotMask: Int
+    /// slot -> entry index + 1 (0 = empty).
+    private let slots: UnsafeMutablePointer<Int32>
+    private let entries: UnsafeMutablePointer<Entry>
+    private let terms: UnsafeMutablePointer<String>
+    private let state: UnsafeMutablePointer<State>
+
+    /// Number of cached tokens.
+    var count: Int { state.pointee.count }
+    /// Statistics, for tuning and tests.
+    var hits: Int { state.pointee.hits }
+    var misses: Int { state.pointee.misses }
+    var resets: Int { state.pointee.resets }
+
+    /// - Parameter capacity: maximum number of cached tokens before the cache is cleared (at least 16).
+    init(capacity: Int) {
+        let cap = max(16, capacity)
+        self.capacity = cap
+        // Slot table at most half full: next power of two >= 2 * capacity.
+        var slotCount = 1
+        while slotCount < 2 * cap { slotCount <<= 1 }
+        slotMask = slotCount - 1
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: 0, count: slotCount)
+        entries = .allocate(capacity: cap)
+        terms = .allocate(capacity: cap)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(arena: .allocate(capacity: 8 * cap), arenaCapacity: 8 * cap))
+    }
+
+    deinit {
+        terms.deinitialize(count: state.pointee.count)
+        terms.deallocate()
+        entries.deallocate()
+        slots.deallocate()
+        state.pointee.arena.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// 32-bit hash of a byte string: 8 bytes at a time, each word mixed by a multiply-xorshift
+    /// (the 64-bit finaliser of MurmurHash3 / splitmix64 constants), length folded in first.
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i += 8
+        }
+        if i < n {
+            // Tail of 1...7 bytes, little-endian into one word.
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+        }
+        h = (h ^ (h >> 33)) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+        return UInt32(truncatingIfNeeded: h)
+    }
+
+    /// Looks `key` up; on a miss calls `compute` once and stores its answer. Then calls `body`
+    /// with the term when there is one. Keys longer than `maxKeyBytes` bypass the cache.
+    @inline(__always)
+    func withTerm(
+        _ key: UnsafePointer<UInt8>, _ length: Int,
+        compute: (UnsafeBufferPointer<UInt8>) -> String?,
+        _ body: (String) -> Void
+    ) {
+        if length > TermCache.maxKeyBytes {
+            state.pointee.misses += 1
+            if let t = compute(UnsafeBufferPointer(start: key, count: length)) { body(t) }
+            return
+        }
+        let h = TermCache.hash(key, length)
+        var s = Int(h) & slotMask
+        while true {
+            let e = Int(slots[s])
+            if e == 0 { break }
+            let entry = entries[e - 1]
+            if entry.hash == h && Int(entry.keyLength) == length
+                && memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
+            {
+                state.pointee.hits += 1
+                if entry.hasTerm { body(terms[e - 1]) }
+                return
+            }
+            s = (s + 1) & slotMask
+        }
+        // Miss: compute, then insert (clearing first when full; the probe slot is then stale).
+        state.pointee.misses += 1
+        let term = compute(UnsafeBufferPointer(start: key, count: length))
+        if state.pointee.count == capacity {
+            clear()
+            s = Int(h) & slotMask
+            while slots[s] != 0 { s = (s + 1) & slotMask }
+        }
+        let used = state.pointee.arenaUsed
+        if used + length > state.pointee.arenaCapacity { growArena(minimum: used + length) }
+        (state.pointee.arena + used).update(from: key, count: length)
+        let index = state.pointee.count
+        entries[index] = Entry(hash: h, keyLength: Int32(length), keyOffset: used, hasTerm: term != nil)
+        (terms + index).initialize(to: term ?? "")
+        state.pointee.arenaUsed = used + length
+        state.pointee.count = index + 1
+        slots[s] = Int32(index + 1)
+        if let term { body(term) }
+    }
+
+    /// Drops every entry (keeps the memory).
+    func clear() {
+        terms.deinitialize(count: state.pointee.count)
+        slots.update(repeating: 0, count: slotMask + 1)
+        state.pointee.count = 0
+        state.pointee.arenaUsed = 0
+        state.pointee.resets += 1
+    }
+
+    private func growArena(minimum: Int) {
+        var newCapacity = state.pointee.arenaCapacity * 2
+        while newCapacity < minimum { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: state.pointee.arena, count: state.pointee.arenaUsed)
+        state.pointee.arena.deallocate()
+        state.pointee.arena = bigger
+        state.pointee.arenaCapacity = newCapacity
+    }
+
+    @inline(__always)
+    private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                != UnsafeRawPointer(b).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+}

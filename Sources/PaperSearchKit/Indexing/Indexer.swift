@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+/// `papersearch index`: refits the whole model from the stored papers.
+///
+/// Stages: read papers (one snapshot, pid order) → analyse on every core → TF-IDF matrix →
+/// randomized truncated SVD (`RandomizedSVD`) → L2-normalised embeddings u_i S_k →
+/// BM25 postings → one transaction replacing the previous model.
+public struct Indexer: Sendable {
+    public struct Summary: Codable, Sendable {
+        public var papers: Int
+        public var terms: Int
+        public var lsaVocabulary: Int
+        public var nonZeros: Int
+        public var k: Int
+        public var oversampling: Int
+        public var powerIterations: Int
+        public var topSingularValues: [Float]
+        public var seconds: [String: Double]
+    }
+
+    public let store: PaperStore
+    public init(store: PaperStore) { self.store = store }
+
+    /// Fits a new model and stores it in place of the old one.
+    public func fit(options: IndexerOptions = IndexerOptions(), progress: ProgressReporter = .silent) throws -> Summary {
+        var clock = StageClock()
+        // 1. Read and analyse every paper from one snapshot, in pid order.
+        let corpus = try CorpusAnalyzer(options: options.analyzer, titleWeight: options.titleWeight)
+        let (pids, total) = try store.read { db -> ([Int64], Int) in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers") ?? 0
+            var pids: [Int64] = []
+            pids.reserveCapacity(total)
+            var batch: [(title: String, abstract: String)] = []
+            batch.reserveCapacity(4096)
+            let rows = try Row.fetchCursor(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid")
+            while let row = try rows.next() {
+                pids.append(row[0])
+                batch.append((row[1], row[2]))
+                if batch.count == 4096 {
+                    corpus.add(batch: batch)
+                    batch.removeAll(keepingCapacity: true)
+                    progress.update("analysing: \(pids.count) of \(total) papers")
+                }
+            }
+            if !batch.isEmpty { corpus.add(batch: batch) }
+            return (pids, total)
+        }
+        guard total > 0 else { throw PaperSearchError.noPapers(path: store.location.path) }
+        let counts = corpus.finish()
+        clock.lap("analyse")
+
+        // 2. TF-IDF over the pruned vocabulary.
+        progress.update("tf-idf: \(counts.terms.count) terms", force: true)
+        let df = counts.documentFrequencies()
+        let tfidf = TFIDFMatrix.build(counts, df: df, minDF: options.minDF, maxDFShare: options.maxDFShare)
+        clock.lap("tfidf")
+
+        // 3. Truncated SVD A ≈ U_k S_k V_k^T (Halko, Martinsson & Tropp 2011, Alg. 4.4 + 5.1).
+        var svdOptions = RandomizedSVD.Options(k: options.k, seed: options.seed)
+        if let p = options.oversampling { svdOptions.oversampling = p }
+        if let q = options.powerIterations { svdOptions.powerIterations = q }
+        let svd = try RandomizedSVD.compute(tfidf.matrix, options: svdOptions) { stage, fraction in
+            progress.update(String(format: "svd: %@ (%.0f%%)", stage, fraction * 100))
+        }
+        clock.lap("svd")
+        let r = svd.rank
+
+        // 4. Embeddings e_i = u_i S_k / ||u_i S_k|| (= a_i V_k normalised); zero rows stay zero.
+        let m = pids.count
+        var embeddings = [Float](repeating: 0, count: m * r)
+        var capturedSum = 0.0
+        var nonEmpty = 0
+        svd.u.storage.withUnsafeBufferPointer { u in
+            for i in 0..<m {
+                var sum: Float = 0
+                for j in 0..<r {
+                    let x = u[i * r + j] * svd.singularValues[j]
+                    embeddings[i * r + j] = x
+                    sum += x * x
+                }
+                if sum > 0 {
+                    // ||a_i V_k||^2 with ||a_i|| = 1: the share of the row's norm the space captures.
+                    capturedSum += Double(sum)
+                    nonEmpty += 1
+                    let inv = 1 / sum.squareRoot()
+                    for j in 0..<r { embeddings[i * r + j] *= inv }
+                }
+            }
+        }
+
+        // 5. BM25 postings for every term: (row, weighted tf), rows ascending.
+        let (postingOffsets, postingEntries) = Self.postings(counts)
+        clock.lap("embed+postings")
+
+        let metadata = ModelMetadata(
+            k: r, oversampling: svdOptions.oversampling, powerIterations: svdOptions.powerIterations,
+            seed: options.seed, analyzer: options.analyzer, titleWeight: options.titleWeight, minDF: options.minDF,
+            maxDFShare: options.maxDFShare, lsaVocabularySize: tfidf.idf.count, termCount: counts.terms.count,
+            fittedCount: m, rowCount: m, foldedCount: 0, foldedCapturedSum: 0,
+            fittedCapturedMean: nonEmpty > 0 ? capturedSum / Double(nonEmpty) : 0,
+            totalLength: counts.lengths.reduce(0) { $0 + Double($1) }, nextSegment: 1, chunkRows: options.chunkRows,
+            createdAt: PaperStore.timestamp(), toolVersion: PaperSearchVersion.string,
+            fitSeconds: clock.total)
+        let artifacts = ModelArtifacts(
+            metadata: metadata, singularValues: svd.singularValues, terms: counts.terms, df: df, column: tfidf.column,
+            idf: tfidf.idf, projection: svd.v, postingOffsets: postingOffsets, postingEntries: postingEntries,
+            pids: pids, embeddings: embeddings, lengths: counts.lengths, norms: tfidf.norms)
+        try store.replaceModel(artifacts) { fraction in
+            progress.update(String(format: "writing model (%.0f%%)", fraction * 100))
+        }
+        clock.lap("store")
+        progress.finish()
+        return Summary(
+            papers: m, terms: counts.terms.count, lsaVocabulary: tfidf.idf.count,
+            nonZeros: tfidf.matrix.nonZeroCount, k: r, oversampling: svdOptions.oversampling,
+            powerIterations: svdOptions.powerIterations, topSingularValues: Array(svd.singularValues.prefix(5)),
+            seconds: clock.laps)
+    }
+
+    /// Transposes the document-term counts into per-term postings by a counting sort.
+    static func postings(_ counts: TermCounts) -> (offsets: [Int], entries: [UInt32]) {
+        var offsets = [Int](repeating: 0, count: counts.terms.count + 1)
+        for id in counts.termIDs { offsets[Int(id) + 1] += 1 }
+        for t in 0..<counts.terms.count { offsets[t + 1] += offsets[t] }
+        var cursor = offsets
+        var entries = [UInt32](repeating: 0, count: 2 * counts.termIDs.count)
+        for d in 0..<counts.documentCount {
+            for i in counts.offsets[d]..<counts.offsets[d + 1] {
+                let t = Int(counts.termIDs[i])
+                entries[2 * cursor[t]] = UInt32(d)
+                entries[2 * cursor[t] + 1] = counts.weights[i].bitPattern
+                cursor[t] += 1
+            }
+        }
+        return (offsets, entries)
+    }
+}
+
+/// Wall-clock laps of named stages.
+struct StageClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private(set) var laps: [String: Double] = [:]
+
+    mutating func lap(_ name: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps[name] = Double(now - last) / 1e9
+        last = now
+    }
+
+    var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

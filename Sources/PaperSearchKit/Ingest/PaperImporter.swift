@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+
+/// Imports paper files into the store: reader → store, one transaction per file.
+///
+/// A record-level error rolls the whole file back unless `skipInvalid` is set, in which case
+/// the record is skipped and counted. File-level errors (missing file, corrupt gzip, unknown
+/// format) always roll the file back. Memory stays flat: records stream from the reader
+/// straight into prepared statements.
+public struct PaperImporter: Sendable {
+    public struct Options: Sendable {
+        public var format: ImportFormat?
+        public var skipInvalid: Bool
+        public var namespace: String?
+        public init(format: ImportFormat? = nil, skipInvalid: Bool = false, namespace: String? = nil) {
+            self.format = format
+            self.skipInvalid = skipInvalid
+            self.namespace = namespace
+        }
+    }
+
+    /// What one file's import did.
+    public struct Summary: Codable, Sendable, Equatable {
+        public var file: String
+        public var format: String
+        public var records: Int
+        public var inserted: Int
+        public var updated: Int
+        public var unchanged: Int
+        public var skipped: Int
+        public var firstSkipped: [String]
+        public var seconds: Double
+        /// Ids of papers this file inserted or updated (only collected when asked).
+        public var changedIDs: [String]?
+    }
+
+    public let store: PaperStore
+    public init(store: PaperStore) { self.store = store }
+
+    /// Imports one file. `progress` receives the number of records read so far.
+    public func importFile(
+        _ path: String, options: Options = .init(), collectChangedIDs: Bool = false,
+        progress: ((Int) -> Void)? = nil
+    ) throws -> Summary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var reader = try PaperFileReader(path: path, format: options.format, namespace: options.namespace)
+        var summary = try store.write { db in
+            try Self.importRecords(
+                from: &reader, path: path, options: options, collectChangedIDs: collectChangedIDs, in: db,
+                progress: progress)
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return summary
+    }
+
+    /// Streams every record of `reader` into the store inside the caller's transaction.
+    static func importRecords(
+        from reader: inout PaperFileReader, path: String, options: Options, collectChangedIDs: Bool,
+        in db: Database, progress: ((Int) -> Void)?
+    ) throws -> Summary {
+        let now = PaperStore.timestamp()
+        var summary = Summary(
+            file: path, format: reader.format.rawValue, records: 0, inserted: 0, updated: 0, unchanged: 0,
+            skipped: 0, firstSkipped: [], seconds: 0, changedIDs: collectChangedIDs ? [] : nil)
+        while true {
+            let paper: Paper
+            do {
+                guard let next = try reader.next() else { break }
+                paper = next
+            } catch let error as PaperSearchError where options.skipInvalid && isRecordLevel(error) {
+                summary.skipped += 1
+                if summary.firstSkipped.count < 5 { summary.firstSkipped.append(error.description) }
+                continue
+            }
+            summary.records += 1
+            switch try PaperStore.upsert(paper, now: now, in: db) {
+            case .inserted:
+                summary.inserted += 1
+                summary.changedIDs?.append(paper.id)
+            case .updated:
+                summary.updated += 1
+                summary.changedIDs?.append(paper.id)
+            case .unchanged:
+                summary.unchanged += 1
+            }
+            if summary.records % 5000 == 0 { progress?(summary.records) }
+        }
+        return summary
+    }
+
+    /// Stores already-parsed papers (from `fetch`) in one transaction.
+    public func store(papers: [Paper], label: String) throws -> Summary {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let now = PaperStore.timestamp()
+        var summary = Summary(
+            file: label, format: ImportFormat.atom.rawValue, records: papers.count, inserted: 0, updated: 0,
+            unchanged: 0, skipped: 0, firstSkipped: [], seconds: 0, changedIDs: [])
+        try store.write { db in
+            for paper in papers {
+                switch try PaperStore.upsert(paper, now: now, in: db) {
+                case .inserted: summary.inserted += 1; summary.changedIDs?.append(paper.id)
+                case .updated: summary.updated += 1; summary.changedIDs?.append(paper.id)
+                case .unchanged: summary.unchanged += 1
+                }
+            }
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return summary
+    }
+
+    /// Errors that concern one record; the reader can go on after them.
+    static func isRecordLevel(_ error: PaperSearchError) -> Bool {
+        switch error {
+        case .malformedRecord, .missingField, .invalidUTF8, .invalidArxivID: return true
+        default: return false
+        }
+    }
+}
+
+extension PaperImporter.Summary {
+    /// One line for the terminal.
+    public func text() -> String {
+        var line = "\(file) [\(format)]: \(records) papers (\(inserted) new, \(updated) updated, \(unchanged) unchanged"
+        if skipped > 0 { line += ", \(skipped) invalid skipped" }
+        line += String(format: ") in %.2f s", seconds)
+        for reason in firstSkipped { line += "\n  skipped: \(reason)" }
+        return line
+    }
+
+    /// JSON array of summaries, sorted keys.
+    public static func json(_ summaries: [Self]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        var trimmed = summaries
+        for i in trimmed.indices { trimmed[i].changedIDs = nil }
+        return String(decoding: try encoder.encode(trimmed), as: UTF8.self)
+    }
+}
+
+extension ImportFormat {
+    /// Parses a `--format` value; a usage error names the accepted values.
+    public static func parse(_ value: String) throws -> ImportFormat {
+        guard let format = ImportFormat(rawValue: value.lowercased()) else {
+            throw PaperSearchError.invalidOption(
+                option: "--format", value: value,
+                expected: ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return format
+    }
+}

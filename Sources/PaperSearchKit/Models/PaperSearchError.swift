@@ -1,0 +1,95 @@
+import Foundation
+
+/// Every error the engine reports. Each case carries what its one-line message needs:
+/// the bad value and what was expected. The CLI prints `papersearch: error: <description>`
+/// and exits 2 for `isUsage` errors, 1 otherwise.
+public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
+    // Input files
+    case fileNotFound(path: String)
+    case unreadableFile(path: String, reason: String)
+    case emptyFile(path: String)
+    case unknownFormat(path: String, expected: String)
+    case malformedRecord(path: String, line: Int, reason: String)
+    case missingField(path: String, line: Int, field: String)
+    case invalidUTF8(path: String, line: Int)
+    case truncatedGzip(path: String, reason: String)
+    case invalidArxivID(value: String)
+    // Usage
+    case invalidOption(option: String, value: String, expected: String)
+    // Store
+    case databaseLocation(path: String, reason: String)
+    case newerSchema(path: String, found: String, supported: String)
+    case database(path: String, reason: String)
+    case noIndex(path: String)
+    case noPapers(path: String)
+    case unknownPaper(id: String)
+    case emptyQuery(query: String)
+    // Network
+    case network(url: String, reason: String)
+    case httpStatus(url: String, status: Int)
+    /// The arXiv API answered with its error feed (or an unusable answer); `message` is one line.
+    case arxivAPI(url: String, message: String)
+    // Numerics
+    case lapack(routine: String, info: Int)
+    // Text analysis
+    case stemmerUnavailable(algorithm: String, encoding: String)
+
+    /// Usage errors exit with status 2, everything else with 1.
+    public var isUsage: Bool {
+        switch self {
+        case .invalidOption, .invalidArxivID, .emptyQuery: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            return "\(path): no such file"
+        case .unreadableFile(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .emptyFile(let path):
+            return "\(path): empty file, expected paper records"
+        case .unknownFormat(let path, let expected):
+            return "\(path): unknown format, expected \(expected) (use --format to force one)"
+        case .malformedRecord(let path, let line, let reason):
+            return "\(path):\(line): \(reason)"
+        case .missingField(let path, let line, let field):
+            return "\(path):\(line): missing or empty field '\(field)'"
+        case .invalidUTF8(let path, let line):
+            return "\(path):\(line): invalid UTF-8 bytes, expected UTF-8 text"
+        case .truncatedGzip(let path, let reason):
+            return "\(path): corrupt or truncated gzip data (\(reason))"
+        case .invalidArxivID(let value):
+            return "'\(value)' is not an arXiv id, expected e.g. 2309.17453, 2309.17453v2, cs/0501001 or an arxiv.org/abs URL"
+        case .invalidOption(let option, let value, let expected):
+            return "invalid value '\(value)' for \(option), expected \(expected)"
+        case .databaseLocation(let path, let reason):
+            return "cannot use database '\(path)': \(reason)"
+        case .newerSchema(let path, let found, let supported):
+            return "database '\(path)' was written by a newer papersearch (schema \(found), this build knows up to \(supported)); upgrade papersearch or use another --db"
+        case .database(let path, let reason):
+            return "database '\(path)': \(reason)"
+        case .noIndex(let path):
+            return "no index in '\(path)' yet; build one with 'papersearch import FILE' then 'papersearch index'"
+        case .noPapers(let path):
+            return "no papers in '\(path)' to index; import some first with 'papersearch import FILE'"
+        case .unknownPaper(let id):
+            return "paper '\(id)' is not in the index; get it with 'papersearch fetch --id \(id)' or 'papersearch add FILE'"
+        case .emptyQuery(let query):
+            return query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                ? "empty query, expected some words to search for"
+                : "query '\(query)' has no searchable terms (only stop words or punctuation), expected content words"
+        case .network(let url, let reason):
+            return "network failure for \(url): \(reason)"
+        case .httpStatus(let url, let status):
+            return "HTTP \(status) from \(url)"
+        case .arxivAPI(let url, let message):
+            return "arXiv API error for \(url): \(message)"
+        case .lapack(let routine, let info):
+            return "LAPACK \(routine) failed with info=\(info)"
+        case .stemmerUnavailable(let algorithm, let encoding):
+            return "libstemmer has no '\(algorithm)' stemmer for encoding '\(encoding)' (or is out of memory), expected the Snowball English stemmer of libstemmer-dev"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Renders ranked papers for the terminal or as JSON.
+///
+/// Terminal listing: rank, score, id, date, title, then categories and tags, then a
+/// one-line snippet around the first query term, with query terms in bold when `color`.
+/// JSON (stable schema, sorted keys): `{"query": ..., "mode": ..., "results": [SearchHit]}`.
+public struct ResultRenderer {
+    public var color: Bool
+    public var width: Int
+
+    public init(color: Bool, width: Int = 100) {
+        self.color = color
+        self.width = width
+    }
+
+    /// Whether stdout is a terminal that wants color (`NO_COLOR` unset).
+    public static var stdoutWantsColor: Bool {
+        isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    public func text(_ hits: [SearchHit], queryTerms: Set<String>, analyzer: Analyzer) -> String {
+        if hits.isEmpty { return "no results" }
+        var out: [String] = []
+        for hit in hits {
+            let date = hit.published.map { String($0.prefix(10)) } ?? "----------"
+            let score = String(format: "%7.3f", hit.score)
+            out.append("\(String(hit.rank).leftPad(2)). \(score)  \(hit.id)  \(date)  \(bold(hit.title))")
+            var labels = hit.categories.joined(separator: " ")
+            if !hit.tags.isEmpty { labels += (labels.isEmpty ? "" : "  ") + hit.tags.map { "#" + $0 }.joined(separator: " ") }
+            if !labels.isEmpty { out.append("    \(dim(labels))") }
+            let snippet = self.snippet(hit.abstract, queryTerms: queryTerms, analyzer: analyzer)
+            if !snippet.isEmpty { out.append("    \(snippet)") }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    public static func json(_ hits: [SearchHit], query: String, mode: String) throws -> String {
+        struct Envelope: Encodable {
+            var query: String
+            var mode: String
+            var results: [SearchHit]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(Envelope(query: query, mode: mode, results: hits)), as: UTF8.self)
+    }
+
+    /// About `width` characters of the abstract around the first word matching a query term.
+    func snippet(_ abstract: String, queryTerms: Set<String>, analyzer: Analyzer) -> String {
+        let words = abstract.split(separator: " ", omittingEmptySubsequences: true)
+        guard !words.isEmpty else { return "" }
+        let matches = words.map { word in !queryTerms.isDisjoint(with: analyzer.terms(String(word))) }
+        let first = matches.firstIndex(of: true) ?? 0
+        var start = max(0, first - 4)
+        var length = 0
+        var end = start
+        while end < words.count && length + words[end].count + 1 <= width {
+            length += words[end].count + 1
+            end += 1
+        }
+        if end == start { end = min(words.count, start + 1) }
+        if end == words.count {
+            while start > 0 && length + words[start - 1].count + 1 <= width {
+                start -= 1
+                length += words[start].count + 1
+            }
+        }
+        var pieces: [String] = []
+        for i in start..<end { pieces.append(matches[i] ? bold(String(words[i])) : String(words[i])) }
+        return (start > 0 ? "…" : "") + pieces.joined(separator: " ") + (end < words.count ? "…" : "")
+    }
+
+    func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    func dim(_ s: String) -> String { color ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A complete model as the indexer hands it to the store (see `Schema.createModelTables`).
+struct ModelArtifacts {
+    var metadata: ModelMetadata
+    var singularValues: [Float]
+    /// Vocabulary by term id (alphabetical).
+    var terms: [String]
+    var df: [Int32]
+    /// TF-IDF column of each term, -1 when pruned.
+    var column: [Int32]
+    /// idf per column.
+    var idf: [Float]
+    /// V_k, columns x k row-major: row c is the projection of the term in column c.
+    var projection: DenseMatrix
+    /// Postings per term id: `entries[2*postingOffsets[t] ..< 2*postingOffsets[t+1]]` holds
+    /// (document row, Float32 bit pattern of the weighted tf) pairs.
+    var postingOffsets: [Int]
+    var postingEntries: [UInt32]
+    /// Per document row (fit order).
+    var pids: [Int64]
+    var embeddings: [Float]
+    var lengths: [Float]
+    var norms: [Float]
+}
+
+extension Array where Element: BitwiseCopyable {
+    /// The elements' bytes (little-endian on every platform we run on).
+    var blob: Data { withUnsafeBytes { Data($0) } }
+}
+
+extension ArraySlice where Element: BitwiseCopyable {
+    var blob: Data { withUnsafeBytes { Data($0) } }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+/// Reads the stored model: metadata, the rows of given terms, and all document rows in a few
+/// large BLOB reads. Shared by the query engine and the fold-in path.
+struct ModelReader {
+    /// A vocabulary row.
+    struct Term {
+        var id: Int
+        var term: String
+        /// Document frequency over all live rows (fit + every folded segment).
+        var df: Int
+        var idf: Float?
+        var column: Int?
+        var projection: [Float]?
+    }
+
+    /// Every document row of the model.
+    struct Documents {
+        var pids: [Int64] = []
+        /// rows x k, L2-normalised.
+        var embeddings: [Float] = []
+        var lengths: [Float] = []
+        var norms: [Float] = []
+        var dead: Set<Int> = []
+        var count: Int { pids.count }
+    }
+
+    /// The metadata, or nil when no model was fitted yet.
+    static func metadata(_ db: Database, path: String) throws -> ModelMetadata? {
+        guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") else {
+            return nil
+        }
+        return try ModelMetadataCoding.decode(json, path: path)
+    }
+
+    static func singularValues(_ db: Database) throws -> [Float] {
+        guard let data = try Data.fetchOne(db, sql: "SELECT singular_values FROM lsa_model WHERE id = 1") else {
+            return []
+        }
+        return floats(data)
+    }
+
+    /// Vocabulary rows of `terms` (unknown terms are absent from the result).
+    static func terms(_ db: Database, _ terms: [String], k: Int) throws -> [String: Term] {
+        guard !terms.isEmpty else { return [:] }
+        var result: [String: Term] = [:]
+        let marks = Array(repeating: "?", count: terms.count).joined(separator: ",")
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT term_id, term, df, idf, lsa_col, projection FROM vocabulary WHERE term IN (\(marks))",
+            arguments: StatementArguments(terms))
+        while let row = try rows.next() {
+            let projection: [Float]? = (row["projection"] as Data?).map(floats)
+            let idf: Double? = row["idf"]
+            result[row["term"]] = Term(
+                id: row["term_id"], term: row["term"], df: row["df"], idf: idf.map(Float.init),
+                column: row["lsa_col"], projection: projection)
+        }
+        return result
+    }
+
+    /// Postings of one term over every segment: (row, weighted tf) pairs.
+    static func postings(_ db: Database, termID: Int) throws -> [(row: Int, tf: Float)] {
+        var result: [(row: Int, tf: Float)] = []
+        for data in try Data.fetchAll(
+            db, sql: "SELECT entries FROM postings WHERE term_id = ? ORDER BY segment", arguments: [termID])
+        {
+            data.withUnsafeBytes { raw in
+                let words = raw.bindMemory(to: UInt32.self)
+                var i = 0
+                while i + 1 < words.count {
+                    result.append((Int(words[i]), Float(bitPattern: words[i + 1])))
+                    i += 2
+                }
+            }
+        }
+        return result
+    }
+
+    /// All document rows, chunk by chunk.
+    static func documents(_ db: Database, k: Int, rowCount: Int) throws -> Documents {
+        var docs = Documents()
+        docs.pids.reserveCapacity(rowCount)
+        docs.embeddings.reserveCapacity(rowCount * k)
+        docs.lengths.reserveCapacity(rowCount)
+        docs.norms.reserveCapacity(rowCount)
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT pids, embeddings, lengths, norms FROM doc_chunks ORDER BY chunk")
+        while let row = try rows.next() {
+            append(row.dataNoCopy(atIndex: 0), to: &docs.pids)
+            append(row.dataNoCopy(atIndex: 1), to: &docs.embeddings)
+            append(row.dataNoCopy(atIndex: 2), to: &docs.lengths)
+            append(row.dataNoCopy(atIndex: 3), to: &docs.norms)
+        }
+        docs.dead = Set(try Int.fetchAll(db, sql: "SELECT row FROM dead_rows"))
+        return docs
+    }
+
+    static func floats(_ data: Data) -> [Float] {
+        var out: [Float] = []
+        append(data, to: &out)
+        return out
+    }
+
+    /// Appends the elements stored in `data` (raw little-endian) to `array`.
+    static func append<T: BitwiseCopyable>(_ data: Data?, to array: inout [T]) {
+        guard let data, !data.isEmpty else { return }
+        let stride = MemoryLayout<T>.stride
+        let count = data.count / stride
+        let tail = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            data.withUnsafeBytes { src in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: src[0..<(count * stride)]))
+            }
+            initialized = count
+        }
+        array.append(contentsOf: tail)
+    }
+}

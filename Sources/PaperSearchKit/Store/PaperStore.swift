@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+
+/// The one SQLite file that holds papers, tags and (later) index artefacts.
+///
+/// WAL journal (through `DatabasePool`), foreign keys on, a busy timeout so a second writer
+/// waits instead of failing at once. Opening applies pending migrations and refuses a file
+/// written by a newer schema.
+public final class PaperStore: Sendable {
+    public let location: StoreLocation
+    let writer: any DatabaseWriter
+
+    public enum Mode: Sendable { case readWrite, readOnly }
+
+    private init(location: StoreLocation, writer: any DatabaseWriter) {
+        self.location = location
+        self.writer = writer
+    }
+
+    /// Opens (creating when `mode == .readWrite`) the database at `location`.
+    /// `.readOnly` requires the file to exist; it throws `.noIndex` otherwise.
+    public static func open(_ location: StoreLocation, mode: Mode = .readWrite) throws -> PaperStore {
+        let path = location.path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "papersearch"
+        let writable: Bool
+        switch mode {
+        case .readWrite:
+            try location.prepareForWriting()
+            writable = true
+        case .readOnly:
+            guard location.exists else { throw PaperSearchError.noIndex(path: path) }
+            writable = FileManager.default.isWritableFile(atPath: path)
+                && FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (path as NSString).deletingLastPathComponent)
+        }
+        let writer: any DatabaseWriter
+        do {
+            if writable {
+                writer = try DatabasePool(path: path, configuration: configuration)
+            } else {
+                configuration.readonly = true
+                writer = try DatabaseQueue(path: path, configuration: configuration)
+            }
+        } catch let error as DatabaseError {
+            throw PaperSearchError.database(path: path, reason: Self.reason(error))
+        }
+        let store = PaperStore(location: location, writer: writer)
+        try store.migrate(writable: writable)
+        return store
+    }
+
+    /// Applies pending migrations; refuses a database that records unknown (newer) migrations.
+    private func migrate(writable: Bool) throws {
+        let migrator = Schema.migrator
+        let path = location.path
+        do {
+            let applied = try writer.read { db -> Set<String> in
+                // Reading grdb_migrations also proves this is an SQLite database.
+                _ = try db.tableExists("papers")
+                return try migrator.appliedIdentifiers(db)
+            }
+            let known = Set(Schema.migrations.map(\.name))
+            let unknown = applied.subtracting(known)
+            if !unknown.isEmpty {
+                throw PaperSearchError.newerSchema(
+                    path: path, found: "\(applied.count) migrations incl. '\(unknown.sorted().joined(separator: "', '"))'",
+                    supported: "\(Schema.version) (\(Schema.migrations.last?.name ?? "none"))")
+            }
+            if applied.count < known.count {
+                guard writable else {
+                    throw PaperSearchError.database(path: path, reason: "schema needs an upgrade but the file is read-only")
+                }
+                try migrator.migrate(writer)
+            }
+        } catch let error as DatabaseError {
+            throw PaperSearchError.database(path: path, reason: Self.reason(error))
+        }
+    }
+
+    /// A short, one-line reason for an SQLite error.
+    static func reason(_ error: DatabaseError) -> String {
+        let message = error.message ?? "\(error.resultCode)"
+        return message.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// Runs `body` in one write transaction; maps SQLite errors to `PaperSearchError`.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError {
+            throw PaperSearchError.database(path: location.path, reason: Self.reason(error))
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot of the database.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as DatabaseError {
+            throw PaperSearchError.database(path: location.path, reason: Self.reason(error))
+        }
+    }
+
+    // MARK: - Papers
+
+    /// What `upsert` did with one paper.
+    public enum UpsertOutcome: Sendable { case inserted, updated, unchanged }
+
+    /// Inserts `paper`, or updates the stored one when `paper.version` is newer; never
+    /// duplicates. Human tags are added either way; arXiv category tags follow the stored
+    /// categories. `now` is the import timestamp (ISO 8601).
+    @discardableResult
+    public static func upsert(_ paper: Paper, now: String, in db: Database) throws -> UpsertOutcome {
+        let existed = try db.cachedStatement(sql: "SELECT version FROM papers WHERE id = ?")
+        let previous = try Row.fetchOne(existed, arguments: [paper.id])
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO papers (id, version, title, abstract, authors, categories, primary_category,
+                                published, updated, source, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET
+                version = excluded.version, title = excluded.title, abstract = excluded.abstract,
+                authors = COALESCE(excluded.authors, papers.authors),
+                categories = CASE WHEN excluded.categories = '' THEN papers.categories ELSE excluded.categories END,
+                primary_category = COALESCE(excluded.primary_category, papers.primary_category),
+                published = COALESCE(excluded.published, papers.published),
+                updated = COALESCE(excluded.updated, papers.updated),
+                source = excluded.source, imported_at = excluded.imported_at
+            WHERE excluded.version IS NOT NULL AND (papers.version IS NULL OR excluded.version > papers.version)
+            """)
+        try upsert.execute(arguments: [
+            paper.id, paper.version, paper.title, paper.abstract, paper.authors,
+            paper.categories.joined(separator: " "), paper.primaryCategory,
+            paper.published, paper.updated, paper.source.rawValue, now,
+        ])
+        let changed = db.changesCount > 0
+        let outcome: UpsertOutcome = previous == nil ? .inserted : (changed ? .updated : .unchanged)
+        if changed && !paper.categories.isEmpty {
+            if outcome == .updated {
+                let clear = try db.cachedStatement(
+                    sql: "DELETE FROM tags WHERE paper_id = ? AND origin = 'arxiv-category'")
+                try clear.execute(arguments: [paper.id])
+            }
+            let addCategory = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO tags (paper_id, tag, origin, confidence, model, created_at)
+                VALUES (?, ?, 'arxiv-category', 1.0, NULL, ?)
+                """)
+            for category in paper.categories {
+                try addCategory.execute(arguments: [paper.id, category, now])
+            }
+        }
+        if !paper.tags.isEmpty {
+            let addHuman = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO tags (paper_id, tag, origin, confidence, model, created_at)
+                VALUES (?, ?, 'human', 1.0, NULL, ?)
+                """)
+            for tag in paper.tags {
+                try addHuman.execute(arguments: [paper.id, tag, now])
+            }
+        }
+        return outcome
+    }
+
+    /// Number of stored papers.
+    public func paperCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers") ?? 0 }
+    }
+
+    /// One stored paper by id, with its tags of every origin.
+    public func paper(id: String) throws -> Paper? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM papers WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let tags = try String.fetchAll(
+                db, sql: "SELECT tag FROM tags WHERE paper_id = ? AND origin = 'human' ORDER BY tag", arguments: [id])
+            return Self.paper(from: row, tags: tags)
+        }
+    }
+
+    static func paper(from row: Row, tags: [String]) -> Paper {
+        let categories: String = row["categories"] ?? ""
+        let sourceName: String = row["source"] ?? ""
+        return Paper(
+            id: row["id"], version: row["version"], title: row["title"], abstract: row["abstract"],
+            authors: row["authors"],
+            categories: categories.split(separator: " ").map(String.init),
+            primaryCategory: row["primary_category"], published: row["published"], updated: row["updated"],
+            source: PaperSource(rawValue: sourceName) ?? .arxivJSONL, tags: tags)
+    }
+
+    /// ISO 8601 timestamp (UTC, seconds) for `imported_at` / `created_at` columns.
+    public static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
