@@ -15,7 +15,7 @@ struct PaperSearchCommand: AsyncParsableCommand {
         version: PaperSearchVersion.string,
         subcommands: [
             SearchCommand.self, RelatedCommand.self, ImportCommand.self, FetchCommand.self, AddCommand.self,
-            IndexCommand.self,
+            IndexCommand.self, EvalCommand.self,
             InfoCommand.self,
         ],
         defaultSubcommand: SearchCommand.self)

@@ -250,3 +250,8 @@ extension QueryEngine {
         return try hits(topK.entries, bm25: nil, cosine: scores)
     }
 }
+
+extension QueryEngine {
+    /// Live document rows in the model.
+    public var documentCount: Int { documents.count - documents.dead.count }
+}
