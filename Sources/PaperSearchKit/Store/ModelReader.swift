@@ -77,20 +77,28 @@ struct ModelReader {
         return result
     }
 
-    /// All document rows, chunk by chunk.
+    /// All document rows, chunk by chunk, each BLOB copied once into its final place.
     static func documents(_ db: Database, k: Int, rowCount: Int) throws -> Documents {
         var docs = Documents()
-        docs.pids.reserveCapacity(rowCount)
-        docs.embeddings.reserveCapacity(rowCount * k)
-        docs.lengths.reserveCapacity(rowCount)
-        docs.norms.reserveCapacity(rowCount)
+        var pids = ColumnBuffer<Int64>(count: rowCount)
+        var embeddings = ColumnBuffer<Float>(count: rowCount * k)
+        var lengths = ColumnBuffer<Float>(count: rowCount)
+        var norms = ColumnBuffer<Float>(count: rowCount)
         let rows = try Row.fetchCursor(
             db, sql: "SELECT pids, embeddings, lengths, norms FROM doc_chunks ORDER BY chunk")
         while let row = try rows.next() {
-            append(row.dataNoCopy(atIndex: 0), to: &docs.pids)
-            append(row.dataNoCopy(atIndex: 1), to: &docs.embeddings)
-            append(row.dataNoCopy(atIndex: 2), to: &docs.lengths)
-            append(row.dataNoCopy(atIndex: 3), to: &docs.norms)
+            pids.append(row.dataNoCopy(atIndex: 0))
+            embeddings.append(row.dataNoCopy(atIndex: 1))
+            lengths.append(row.dataNoCopy(atIndex: 2))
+            norms.append(row.dataNoCopy(atIndex: 3))
+        }
+        docs.pids = pids.finish()
+        docs.embeddings = embeddings.finish()
+        docs.lengths = lengths.finish()
+        docs.norms = norms.finish()
+        guard docs.embeddings.count == docs.pids.count * k else {
+            throw PaperSearchError.database(
+                path: "", reason: "model has \(docs.embeddings.count) embedding values for \(docs.pids.count) rows of k=\(k)")
         }
         docs.dead = Set(try Int.fetchAll(db, sql: "SELECT row FROM dead_rows"))
         return docs
@@ -115,5 +123,40 @@ struct ModelReader {
             initialized = count
         }
         array.append(contentsOf: tail)
+    }
+}
+
+/// A preallocated array filled from consecutive BLOBs with one copy each.
+struct ColumnBuffer<T: BitwiseCopyable> {
+    private var storage: [T]
+    private var filled = 0
+
+    init(count: Int) {
+        storage = [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    mutating func append(_ data: Data?) {
+        guard let data, !data.isEmpty else { return }
+        let stride = MemoryLayout<T>.stride
+        let count = data.count / stride
+        if filled + count > storage.count {
+            // More rows than the metadata said: grow (never expected, but never overflow).
+            storage += [T](unsafeUninitializedCapacity: filled + count - storage.count) { _, n in
+                n = filled + count - storage.count
+            }
+        }
+        storage.withUnsafeMutableBytes { dst in
+            data.withUnsafeBytes { src in
+                UnsafeMutableRawBufferPointer(rebasing: dst[(filled * stride)..<((filled + count) * stride)])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0..<(count * stride)]))
+            }
+        }
+        filled += count
+    }
+
+    /// The filled prefix.
+    mutating func finish() -> [T] {
+        if filled < storage.count { storage.removeLast(storage.count - filled) }
+        return storage
     }
 }

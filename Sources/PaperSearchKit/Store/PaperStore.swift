@@ -25,6 +25,13 @@ public final class PaperStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "papersearch"
+        configuration.prepareDatabase { db in
+            // 64 KiB pages (only takes effect when the file is created): the model is mostly
+            // large BLOBs, which then span 16x fewer overflow pages. Memory-mapped reads let a
+            // query load every embedding without a read() call per page.
+            try db.execute(sql: "PRAGMA page_size = 65536")
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+        }
         let writable: Bool
         switch mode {
         case .readWrite:
