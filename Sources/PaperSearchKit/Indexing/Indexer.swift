@@ -15,7 +15,7 @@ public struct Indexer: Sendable {
         public var k: Int
         public var oversampling: Int
         public var powerIterations: Int
-        public var topSingularValues: [Float]
+        public var singularValues: [Float]
         public var seconds: [String: Double]
     }
 
@@ -114,7 +114,7 @@ public struct Indexer: Sendable {
         return Summary(
             papers: m, terms: counts.terms.count, lsaVocabulary: tfidf.idf.count,
             nonZeros: tfidf.matrix.nonZeroCount, k: r, oversampling: svdOptions.oversampling,
-            powerIterations: svdOptions.powerIterations, topSingularValues: Array(svd.singularValues.prefix(5)),
+            powerIterations: svdOptions.powerIterations, singularValues: svd.singularValues,
             seconds: clock.laps)
     }
 

@@ -58,6 +58,7 @@ public struct PaperImporter: Sendable {
         from reader: inout PaperFileReader, path: String, options: Options, collectChangedIDs: Bool,
         in db: Database, progress: ((Int) -> Void)?
     ) throws -> Summary {
+        let start = DispatchTime.now().uptimeNanoseconds
         let now = PaperStore.timestamp()
         var summary = Summary(
             file: path, format: reader.format.rawValue, records: 0, inserted: 0, updated: 0, unchanged: 0,
@@ -73,18 +74,10 @@ public struct PaperImporter: Sendable {
                 continue
             }
             summary.records += 1
-            switch try PaperStore.upsert(paper, now: now, in: db) {
-            case .inserted:
-                summary.inserted += 1
-                summary.changedIDs?.append(paper.id)
-            case .updated:
-                summary.updated += 1
-                summary.changedIDs?.append(paper.id)
-            case .unchanged:
-                summary.unchanged += 1
-            }
+            summary.count(try PaperStore.upsert(paper, now: now, in: db), id: paper.id)
             if summary.records % 5000 == 0 { progress?(summary.records) }
         }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary
     }
 
@@ -97,11 +90,7 @@ public struct PaperImporter: Sendable {
             unchanged: 0, skipped: 0, firstSkipped: [], seconds: 0, changedIDs: [])
         try store.write { db in
             for paper in papers {
-                switch try PaperStore.upsert(paper, now: now, in: db) {
-                case .inserted: summary.inserted += 1; summary.changedIDs?.append(paper.id)
-                case .updated: summary.updated += 1; summary.changedIDs?.append(paper.id)
-                case .unchanged: summary.unchanged += 1
-                }
+                summary.count(try PaperStore.upsert(paper, now: now, in: db), id: paper.id)
             }
         }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -118,6 +107,20 @@ public struct PaperImporter: Sendable {
 }
 
 extension PaperImporter.Summary {
+    /// Counts one upsert outcome.
+    mutating func count(_ outcome: PaperStore.UpsertOutcome, id: String) {
+        switch outcome {
+        case .inserted:
+            inserted += 1
+            changedIDs?.append(id)
+        case .updated:
+            updated += 1
+            changedIDs?.append(id)
+        case .unchanged:
+            unchanged += 1
+        }
+    }
+
     /// One line for the terminal.
     public func text() -> String {
         var line = "\(file) [\(format)]: \(records) papers (\(inserted) new, \(updated) updated, \(unchanged) unchanged"
@@ -129,11 +132,9 @@ extension PaperImporter.Summary {
 
     /// JSON array of summaries, sorted keys.
     public static func json(_ summaries: [Self]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         var trimmed = summaries
         for i in trimmed.indices { trimmed[i].changedIDs = nil }
-        return String(decoding: try encoder.encode(trimmed), as: UTF8.self)
+        return try JSONOutput.encode(trimmed)
     }
 }
 

@@ -89,11 +89,7 @@ public struct StoreInfo: Codable, Sendable, Equatable {
     }
 
     /// JSON with sorted keys (stable for scripts).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func json() throws -> String { try JSONOutput.encode(self) }
 
     static func bytes(_ n: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB"]

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Pretty JSON with sorted keys, for `--json`.
-enum JSONOutput {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+/// The JSON every `--json` prints: pretty, sorted keys (stable for scripts), plain slashes.
+public enum JSONOutput {
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
