@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// Folds paper texts into the stored latent space without writing anything, exactly as
+/// `FoldIn` does (Deerwester et al. 1990): the title (weighted by the model's title weight)
+/// and abstract are analysed with the model's analyzer, the row a = sublinear tf x idf over
+/// the LSA vocabulary is L2-normalised, and e = a V_k is normalised again.
+struct TextFolder {
+    let analyzer: Analyzer
+    let titleWeight: Float
+    let k: Int
+
+    /// Row-major n x k unit embeddings (a zero row for a text with no model term).
+    func embed(_ texts: [(title: String, abstract: String)], store: PaperStore) throws -> [Float] {
+        var counts: [[String: Float]] = []
+        counts.reserveCapacity(texts.count)
+        var distinct = Set<String>()
+        for text in texts {
+            var tf: [String: Float] = [:]
+            analyzer.forEachTerm(text.title) { tf[$0, default: 0] += titleWeight }
+            analyzer.forEachTerm(text.abstract) { tf[$0, default: 0] += 1 }
+            distinct.formUnion(tf.keys)
+            counts.append(tf)
+        }
+        let terms = distinct.sorted()
+        let vocabulary = try store.read { db -> [String: ModelReader.Term] in
+            var result: [String: ModelReader.Term] = [:]
+            for start in stride(from: 0, to: terms.count, by: 500) {
+                let part = Array(terms[start..<min(terms.count, start + 500)])
+                result.merge(try ModelReader.terms(db, part, k: k)) { a, _ in a }
+            }
+            return result
+        }
+        var embeddings = [Float](repeating: 0, count: texts.count * k)
+        var e = [Float](repeating: 0, count: k)
+        for (d, tf) in counts.enumerated() {
+            var weights: [(Float, [Float])] = []
+            var sum: Float = 0
+            for (term, count) in tf.sorted(by: { $0.key < $1.key }) {
+                guard let entry = vocabulary[term], let idf = entry.idf, let projection = entry.projection,
+                    projection.count == k
+                else { continue }
+                let w = TFIDFWeighting.sublinear(count) * idf
+                weights.append((w, projection))
+                sum += w * w
+            }
+            guard sum > 0 else { continue }
+            let inv = 1 / sum.squareRoot()
+            for j in 0..<k { e[j] = 0 }
+            for (w, projection) in weights {
+                let scale = w * inv
+                for j in 0..<k { e[j] += scale * projection[j] }
+            }
+            var norm: Float = 0
+            for j in 0..<k { norm += e[j] * e[j] }
+            guard norm > 0 else { continue }
+            let scale = 1 / norm.squareRoot()
+            for j in 0..<k { embeddings[d * k + j] = e[j] * scale }
+        }
+        return embeddings
+    }
+}
