@@ -129,8 +129,8 @@ struct TagCommand: ParsableCommand {
 
     func printTimings(_ t: BatchTagger.Timings, since started: Date) {
         let line = String(
-            format: "timings: load model %.3f s, tags %.3f s, embed %.3f s, search %.3f s, vote %.3f s; in-process total %.3f s (wall %.3f s)\n",
-            t.load, t.tags, t.embed, t.search, t.vote, t.total, Date().timeIntervalSince(started))
+            format: "timings: load model %.3f s, tags %.3f s, embed %.3f s, gather %.3f s, sgemm %.3f s, top-k %.3f s, vote %.3f s; in-process total %.3f s (wall %.3f s)\n",
+            t.load, t.tags, t.embed, t.gather, t.gemm, t.scan, t.vote, t.total, Date().timeIntervalSince(started))
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

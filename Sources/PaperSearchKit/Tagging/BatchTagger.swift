@@ -21,9 +21,11 @@ public final class BatchTagger {
         public var load = 0.0
         public var tags = 0.0
         public var embed = 0.0
-        public var search = 0.0
+        public var gather = 0.0
+        public var gemm = 0.0
+        public var scan = 0.0
         public var vote = 0.0
-        public var total: Double { load + tags + embed + search + vote }
+        public var total: Double { load + tags + embed + gather + gemm + scan + vote }
     }
     public private(set) var timings = Timings()
 
@@ -154,7 +156,7 @@ public final class BatchTagger {
                 predicted.append(votes.map { corpus.names[$0.tag] })
             }
             results.append(TagEvaluation(
-                since: since, until: until, options: o, candidates: search.count,
+                since: since, until: until, options: o, candidates: search.eligible,
                 metrics: TagMetrics(predicted: predicted, truth: truth)))
         }
         timings.vote = Self.now() - start
@@ -214,20 +216,41 @@ public final class BatchTagger {
         let batchPids = Set(items.compactMap(\.pid))
         let maxCutoff = items.map(\.cutoff).max() ?? Int64.max
         var search = NeighbourSearch(k: dims)
-        search.embeddings.reserveCapacity(documents.embeddings.count)
-        documents.embeddings.withUnsafeBufferPointer { e in
-            for row in 0..<documents.count where !documents.dead.contains(row) {
-                let pid = documents.pids[row]
-                guard corpus.tagsByPid[pid] != nil, !batchPids.contains(pid) else { continue }
-                let date = corpus.dateByPid[pid] ?? Int64.min
-                guard date < maxCutoff else { continue }
-                search.pids.append(pid)
-                search.dates.append(date)
-                search.embeddings.append(contentsOf: UnsafeBufferPointer(rebasing: e[(row * dims)..<((row + 1) * dims)]))
+        var rows: [Int] = []
+        var dates = [Int64](repeating: Int64.max, count: documents.count)
+        for row in 0..<documents.count where !documents.dead.contains(row) {
+            let pid = documents.pids[row]
+            guard corpus.tagsByPid[pid] != nil, !batchPids.contains(pid) else { continue }
+            let date = corpus.dateByPid[pid] ?? Int64.min
+            guard date < maxCutoff else { continue }
+            rows.append(row)
+            dates[row] = date
+        }
+        if rows.count * 4 >= documents.count * 3 {
+            // Most rows vote: score the model's matrix in place (no copy); the rest are masked
+            // by a date no cutoff admits.
+            search.embeddings = documents.embeddings
+            search.pids = documents.pids
+            search.dates = dates
+            search.eligible = rows.count
+        } else {
+            search.pids = rows.map { documents.pids[$0] }
+            search.dates = rows.map { dates[$0] }
+            search.eligible = rows.count
+            search.embeddings = [Float](unsafeUninitializedCapacity: rows.count * dims) { buffer, initialized in
+                documents.embeddings.withUnsafeBufferPointer { e in
+                    guard let src = e.baseAddress, let dst = buffer.baseAddress else { return }
+                    for (i, row) in rows.enumerated() {
+                        (dst + i * dims).update(from: src + row * dims, count: dims)
+                    }
+                }
+                initialized = rows.count * dims
             }
         }
+        timings.gather = Self.now() - start
         let found = search.search(queries, cutoffs: items.map(\.cutoff), neighbours: k)
-        timings.search = Self.now() - start
+        timings.gemm = search.gemmSeconds
+        timings.scan = search.scanSeconds
         return (corpus, search, found)
     }
 
@@ -267,7 +290,7 @@ public final class BatchTagger {
         }
         timings.vote = Self.now() - start
         return TaggingReport(
-            model: options.modelName(createdAt: metadata.createdAt), options: options, candidates: search.count,
+            model: options.modelName(createdAt: metadata.createdAt), options: options, candidates: search.eligible,
             papers: papers)
     }
 
