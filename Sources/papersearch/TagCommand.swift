@@ -27,6 +27,9 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Minimum confidence of a suggested tag (the best one is always kept).")
     var threshold: Float = TaggingOptions().threshold
     @Option(help: "At most this many tags per paper.") var top: Int = TaggingOptions().top
+    @Option(help: "Halve a neighbour's vote for every this many days it is older than the paper (default 180).")
+    var halfLife: Float?
+    @Flag(help: "No recency decay of the votes.") var noDecay = false
     @Option(help: "Supporting neighbours shown per tag.") var evidence: Int = TaggingOptions().evidence
     @Option(help: "Force the input format: arxiv, digest, atom.") var format: String?
     @Flag(help: "Store the suggestions as predicted tags.") var apply = false
@@ -43,6 +46,7 @@ struct TagCommand: ParsableCommand {
         options.threshold = threshold
         options.top = top
         options.evidence = evidence
+        options.halfLife = noDecay ? nil : (halfLife ?? TaggingOptions().halfLife)
         options.tagsFrom = try TagSource.parse(tagsFrom)
         try options.validate()
         var window: (since: String, until: String?)? = nil
@@ -103,16 +107,19 @@ struct TagCommand: ParsableCommand {
         var grid = [options]
         if sweep {
             grid = []
-            for k in [5, 10, 15, 20, 30, 50] {
-                for p in [Float(1), 2, 4, 8] {
-                    for t in [Float(0.25), 0.3, 0.35, 0.4, 0.45, 0.5] {
-                        for top in [2, 3, 5] {
-                            var o = options
-                            o.neighbours = k
-                            o.power = p
-                            o.threshold = t
-                            o.top = top
-                            grid.append(o)
+            for k in [10, 20, 30, 50, 100] {
+                for p in [Float(1), 4, 8] {
+                    for t in [Float(0.3), 0.35, 0.4, 0.45] {
+                        for top in [3, 5] {
+                            for h in [nil, Float(90), 180, 365] {
+                                var o = options
+                                o.neighbours = k
+                                o.power = p
+                                o.threshold = t
+                                o.top = top
+                                o.halfLife = h
+                                grid.append(o)
+                            }
                         }
                     }
                 }

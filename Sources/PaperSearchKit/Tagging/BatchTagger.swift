@@ -150,9 +150,9 @@ public final class BatchTagger {
         for o in options {
             var predicted: [[String]] = []
             predicted.reserveCapacity(items.count)
-            for list in neighbours {
-                let votes = TagVoter.vote(
-                    Array(list.prefix(o.neighbours)), tags: { corpus.tagsByPid[search.pids[$0]] ?? [] }, options: o)
+            for (i, list) in neighbours.enumerated() {
+                let voters = Self.decayed(Array(list.prefix(o.neighbours)), cutoff: items[i].cutoff, search: search, options: o)
+                let votes = TagVoter.vote(voters, tags: { corpus.tagsByPid[search.pids[$0]] ?? [] }, options: o)
                 predicted.append(votes.map { corpus.names[$0.tag] })
             }
             results.append(TagEvaluation(
@@ -262,7 +262,8 @@ public final class BatchTagger {
         let start = Self.now()
         var votes: [[TagVoter.Vote]] = []
         var evidencePids = Set<Int64>()
-        for list in neighbours {
+        for (i, found) in neighbours.enumerated() {
+            let list = Self.decayed(found, cutoff: items[i].cutoff, search: search, options: options)
             let v = TagVoter.vote(list, tags: { corpus.tagsByPid[search.pids[$0]] ?? [] }, options: options)
             for vote in v { for s in vote.supporters { evidencePids.insert(search.pids[list[s].candidate]) } }
             votes.append(v)
@@ -310,6 +311,36 @@ public final class BatchTagger {
             }
             return result
         }
+    }
+
+    /// Sets each neighbour's recency factor 0.5^(age / half-life) (age in days before the
+    /// paper; 1 without a half-life or without dates).
+    static func decayed(
+        _ list: [TagVoter.Neighbour], cutoff: Int64, search: NeighbourSearch, options: TaggingOptions
+    ) -> [TagVoter.Neighbour] {
+        guard let halfLife = options.halfLife, cutoff != Int64.max, let day = dayNumber(cutoff) else { return list }
+        return list.map { n in
+            var n = n
+            if let other = dayNumber(search.dates[n.candidate]) {
+                n.factor = Float(pow(0.5, Double(max(0, day - other)) / Double(halfLife)))
+            }
+            return n
+        }
+    }
+
+    /// Days since 1970-01-01 of a date key YYYYMMDDhhmmss (Hinnant's days_from_civil).
+    static func dayNumber(_ key: Int64) -> Int? {
+        guard key > 0, key != Int64.max else { return nil }
+        let date = Int(key / 1_000_000)
+        var y = date / 10000
+        let m = (date / 100) % 100, d = date % 100
+        guard (1...12).contains(m), (1...31).contains(d) else { return nil }
+        y -= m <= 2 ? 1 : 0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

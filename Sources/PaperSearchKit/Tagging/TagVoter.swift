@@ -5,7 +5,8 @@ import Foundation
 /// total weight follows ../shared/peers/arxiv_peer.py).
 ///
 /// For neighbours n with similarity s_n and weight w_n = max(s_n, 0)^p, the confidence of a
-/// tag t is sum over neighbours carrying t of w_n, divided by the sum of all w_n. Tags with
+/// tag t (w_n times a recency factor 0.5^(age/half-life) when a half-life is set) is sum over
+/// neighbours carrying t of w_n, divided by the sum of all w_n. Tags with
 /// confidence >= threshold are suggested, the best tag always (when any weight is positive),
 /// at most `top` of them, by confidence then name.
 public enum TagVoter {
@@ -13,9 +14,12 @@ public enum TagVoter {
     public struct Neighbour: Sendable, Equatable {
         public var candidate: Int
         public var similarity: Float
-        public init(candidate: Int, similarity: Float) {
+        /// Extra factor on the vote weight (recency decay; 1 when off).
+        public var factor: Float
+        public init(candidate: Int, similarity: Float, factor: Float = 1) {
             self.candidate = candidate
             self.similarity = similarity
+            self.factor = factor
         }
     }
 
@@ -50,7 +54,7 @@ public enum TagVoter {
         var sums: [Int32: Float] = [:]
         var supporters: [Int32: [Int]] = [:]
         for (position, neighbour) in neighbours.enumerated() {
-            let w = weight(neighbour.similarity, power: power)
+            let w = weight(neighbour.similarity, power: power) * neighbour.factor
             total += w
             for tag in tags(neighbour.candidate) {
                 sums[tag, default: 0] += w
