@@ -138,6 +138,7 @@ struct TagCommand: ParsableCommand {
         let line = String(
             format: "timings: load model %.3f s, tags %.3f s, embed %.3f s, gather %.3f s, sgemm %.3f s, top-k %.3f s, vote %.3f s; in-process total %.3f s (wall %.3f s)\n",
             t.load, t.tags, t.embed, t.gather, t.gemm, t.scan, t.vote, t.total, Date().timeIntervalSince(started))
-        FileHandle.standardError.write(Data(line.utf8))
+        let cpu = t.cpu.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f s", $0.key, $0.value) }
+        FileHandle.standardError.write(Data((line + "cpu: " + cpu.joined(separator: ", ") + "\n").utf8))
     }
 }

@@ -12,7 +12,6 @@ public final class BatchTagger {
     public let store: PaperStore
     public let metadata: ModelMetadata
     let documents: ModelReader.Documents
-    let analyzer: Analyzer
     /// Live model row of each pid.
     let rowByPid: [Int64: Int]
 
@@ -26,11 +25,14 @@ public final class BatchTagger {
         public var scan = 0.0
         public var vote = 0.0
         public var total: Double { load + tags + embed + gather + gemm + scan + vote }
+        /// Process CPU seconds (all threads) of the same steps, less sensitive to a shared machine.
+        public var cpu: [String: Double] = [:]
     }
     public private(set) var timings = Timings()
 
     public init(store: PaperStore) throws {
         let start = Self.now()
+        let cpuStart = Self.cpuNow()
         self.store = store
         let path = store.location.path
         let loaded = try store.read { db -> (ModelMetadata, ModelReader.Documents) in
@@ -39,12 +41,12 @@ public final class BatchTagger {
         }
         metadata = loaded.0
         documents = loaded.1
-        analyzer = try Analyzer(options: metadata.analyzer)
         var rows: [Int64: Int] = [:]
         rows.reserveCapacity(documents.count)
         for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
         rowByPid = rows
         timings.load = Self.now() - start
+        timings.cpu["load"] = Self.cpuNow() - cpuStart
     }
 
     /// One paper to tag.
@@ -188,9 +190,12 @@ public final class BatchTagger {
         -> (TaggedCorpus, NeighbourSearch, [[TagVoter.Neighbour]])
     {
         var start = Self.now()
+        var cpu = Self.cpuNow()
         let corpus = try store.read { db in try TaggedCorpus.load(db, source: source) }
         timings.tags = Self.now() - start
+        timings.cpu["tags"] = Self.cpuNow() - cpu
         start = Self.now()
+        cpu = Self.cpuNow()
         let dims = metadata.k
         var queries = [Float](repeating: 0, count: items.count * dims)
         var toFold: [Int] = []
@@ -204,7 +209,7 @@ public final class BatchTagger {
             }
         }
         if !toFold.isEmpty {
-            let folder = TextFolder(analyzer: analyzer, titleWeight: metadata.titleWeight, k: dims)
+            let folder = TextFolder(options: metadata.analyzer, titleWeight: metadata.titleWeight, k: dims)
             let folded = try folder.embed(toFold.map { (items[$0].title, items[$0].abstract) }, store: store)
             for (n, i) in toFold.enumerated() {
                 for j in 0..<dims { queries[i * dims + j] = folded[n * dims + j] }
@@ -212,7 +217,9 @@ public final class BatchTagger {
         }
         foldedIndices = Set(toFold)
         timings.embed = Self.now() - start
+        timings.cpu["embed"] = Self.cpuNow() - cpu
         start = Self.now()
+        cpu = Self.cpuNow()
         let batchPids = Set(items.compactMap(\.pid))
         let maxCutoff = items.map(\.cutoff).max() ?? Int64.max
         var search = NeighbourSearch(k: dims)
@@ -251,6 +258,7 @@ public final class BatchTagger {
         let found = search.search(queries, cutoffs: items.map(\.cutoff), neighbours: k)
         timings.gemm = search.gemmSeconds
         timings.scan = search.scanSeconds
+        timings.cpu["gather+sgemm+top-k"] = Self.cpuNow() - cpu
         return (corpus, search, found)
     }
 
@@ -341,6 +349,12 @@ public final class BatchTagger {
         let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146097 + doe - 719468
+    }
+
+    static func cpuNow() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
