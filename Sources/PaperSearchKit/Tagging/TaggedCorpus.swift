@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// The stored tags that count as evidence (one `TagSource`), per paper pid, with each
+/// paper's publication time as a sortable key. Tag ids are numbered in name order.
+struct TaggedCorpus {
+    /// Tag names, sorted; a tag id indexes this array.
+    var names: [String] = []
+    /// Tag ids per paper pid (sorted), only papers with at least one tag.
+    var tagsByPid: [Int64: [Int32]] = [:]
+    /// Publication key (see `dateKey`) per tagged pid.
+    var dateByPid: [Int64: Int64] = [:]
+
+    /// Three scans, no SQL join: paper ids in id order and publication dates (both from
+    /// covering indexes, never the rows with the abstracts), then the tag rows in primary-key
+    /// order (paper_id, tag), merged with the ids by byte comparison (both in BINARY order).
+    /// Measured on the arXiv sample: the SQL join of its 213k category rows to their papers by
+    /// index lookups, or a scan of the papers table, each cost more than the whole of this.
+    static func load(_ db: Database, source: TagSource) throws -> TaggedCorpus {
+        // 1. Ids (as one byte buffer) and pids, in id order.
+        var idBytes: [UInt8] = []
+        var idOffsets: [Int] = [0]
+        var idPids: [Int64] = []
+        try RawRowScan.forEach(db, sql: "SELECT id, pid FROM papers ORDER BY id") { row in
+            idBytes.append(contentsOf: row.bytes(0))
+            idOffsets.append(idBytes.count)
+            idPids.append(row.int64(1))
+        }
+        var dateOfPid: [Int64: Int64] = [:]
+        dateOfPid.reserveCapacity(idPids.count)
+        try RawRowScan.forEach(db, sql: "SELECT pid, published FROM papers WHERE published IS NOT NULL") { row in
+            if let key = dateKey(bytes: row.bytes(1)) { dateOfPid[row.int64(0)] = key }
+        }
+        // 2. Tag rows grouped by paper, merged with the ids.
+        let origins = source.origins
+        let marks = Array(repeating: "?", count: origins.count).joined(separator: ",")
+        var ids: [String: Int32] = [:]
+        var names: [String] = []
+        var groupPids: [Int64] = []
+        var groupOffsets: [Int] = [0]
+        var groupTags: [Int32] = []
+        var cursor = 0
+        var current: Int64? = nil
+        var lastPaper: [UInt8] = []
+        try idBytes.withUnsafeBytes { all in
+            try RawRowScan.forEach(
+                db, sql: "SELECT paper_id, tag FROM tags WHERE origin IN (\(marks)) ORDER BY paper_id",
+                arguments: StatementArguments(origins)
+            ) { row in
+                let paper = row.bytes(0)
+                if !paper.elementsEqual(lastPaper) {
+                    lastPaper = Array(paper)
+                    if current != nil { groupOffsets.append(groupTags.count) }
+                    current = nil
+                    // Advance to the first id >= paper (ids and tag rows share BINARY order).
+                    while cursor < idPids.count {
+                        let id = UnsafeRawBufferPointer(rebasing: all[idOffsets[cursor]..<idOffsets[cursor + 1]])
+                        if !id.lexicographicallyPrecedes(paper) {
+                            if id.elementsEqual(paper) {
+                                current = idPids[cursor]
+                                groupPids.append(idPids[cursor])
+                            }
+                            break
+                        }
+                        cursor += 1
+                    }
+                }
+                guard current != nil else { return }
+                let tag = row.string(1)
+                if let known = ids[tag] {
+                    groupTags.append(known)
+                } else {
+                    ids[tag] = Int32(names.count)
+                    groupTags.append(Int32(names.count))
+                    names.append(tag)
+                }
+            }
+        }
+        if current != nil { groupOffsets.append(groupTags.count) }
+        // 3. Tag ids in name order; each paper's ids sorted and unique.
+        let order = names.indices.sorted { names[$0] < names[$1] }
+        var renumber = [Int32](repeating: 0, count: names.count)
+        for (newID, oldID) in order.enumerated() { renumber[oldID] = Int32(newID) }
+        var corpus = TaggedCorpus()
+        corpus.names = order.map { names[$0] }
+        corpus.tagsByPid.reserveCapacity(groupPids.count)
+        corpus.dateByPid.reserveCapacity(groupPids.count)
+        for (g, pid) in groupPids.enumerated() {
+            var tags = groupTags[groupOffsets[g]..<groupOffsets[g + 1]].map { renumber[Int($0)] }
+            tags.sort()
+            var unique: [Int32] = []
+            unique.reserveCapacity(tags.count)
+            for tag in tags where unique.last != tag { unique.append(tag) }
+            corpus.tagsByPid[pid] = unique
+            if let date = dateOfPid[pid] { corpus.dateByPid[pid] = date }
+        }
+        return corpus
+    }
+
+    /// `dateKey` of raw UTF-8 bytes.
+    static func dateKey(_ data: Data?) -> Int64? {
+        guard let data else { return nil }
+        return data.withUnsafeBytes { dateKey(bytes: $0) }
+    }
+
+    static func dateKey(bytes: UnsafeRawBufferPointer) -> Int64? {
+        var key: Int64 = 0
+        var digits = 0
+        for byte in bytes {
+            if byte >= 0x30 && byte <= 0x39 {
+                key = key * 10 + Int64(byte - 0x30)
+                digits += 1
+                if digits == 14 { break }
+            }
+        }
+        guard digits >= 8 else { return nil }
+        for _ in digits..<14 { key *= 10 }
+        return key
+    }
+
+    /// `YYYY-MM-DD[ HH:MM:SS]` as the integer YYYYMMDDhhmmss (comparable); nil stays nil.
+    static func dateKey(_ text: String?) -> Int64? {
+        guard var text else { return nil }
+        return text.withUTF8 { dateKey(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
