@@ -24,6 +24,7 @@ let package = Package(
             dependencies: [
                 "CBLAS", "CLAPACKE", "CStemmer", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),

@@ -17,6 +17,7 @@ struct PaperSearchCommand: AsyncParsableCommand {
             SearchCommand.self, RelatedCommand.self, ImportCommand.self, FetchCommand.self, AddCommand.self,
             IndexCommand.self, EvalCommand.self,
             InfoCommand.self,
+            TopicsCommand.self,
         ],
         defaultSubcommand: SearchCommand.self)
 }

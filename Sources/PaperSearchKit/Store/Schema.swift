@@ -10,6 +10,7 @@ enum Schema {
     static let migrations: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
         ("v1-papers-and-tags", createPapersAndTags),
         ("v2-lsa-model", createModelTables),
+        ("v3-doc-codes", createDocCodes),
     ]
 
     static var version: Int { migrations.count }
@@ -98,6 +99,25 @@ enum Schema {
                 norms BLOB NOT NULL
             );
             CREATE TABLE dead_rows (row INTEGER PRIMARY KEY);
+            """)
+    }
+
+    /// `doc_codes`: what a query scans, per `doc_chunks` chunk (same chunk number): copies of
+    /// the pids, BM25 lengths and TF-IDF norms (so reading them does not walk the overflow
+    /// pages of the float32 embeddings), the per-row float32 scales and the rows x k int8 codes
+    /// of the embeddings (see `QuantizedEmbeddings`), last so everything before them reads
+    /// without touching their pages. Queries re-score their best candidates with the float32 rows.
+    private static func createDocCodes(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE doc_codes (
+                chunk INTEGER PRIMARY KEY,
+                row_count INTEGER NOT NULL,
+                pids BLOB NOT NULL,
+                lengths BLOB NOT NULL,
+                norms BLOB NOT NULL,
+                scales BLOB NOT NULL,
+                codes BLOB NOT NULL
+            );
             """)
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+
+/// An int8 copy of the document embeddings (table `doc_codes`, one row per `doc_chunks` chunk),
+/// so a query streams 1 byte per value instead of loading 4.
+///
+/// Symmetric per-row quantisation: s_i = max_j |e_ij| / 127, c_ij = round(e_ij / s_i). For a
+/// query vector x the approximate dot product s_i (c_i . x) differs from e_i . x by at most
+/// s_i / 2 * ||x||_1 (each |e_ij - s_i c_ij| <= s_i / 2), which `bound` returns; the query engine
+/// re-scores with the exact float32 rows every paper whose bound could change the top k.
+struct QuantizedEmbeddings {
+    let k: Int
+    /// One scale per row.
+    var scales: [Float] = []
+    var count: Int { scales.count }
+
+    /// Codes and scales of `rows` rows of `embeddings` (row-major, k values each).
+    static func encode(_ embeddings: ArraySlice<Float>, k: Int) -> (scales: [Float], codes: [Int8]) {
+        let rows = k > 0 ? embeddings.count / k : 0
+        var scales = [Float](repeating: 0, count: rows)
+        var codes = [Int8](repeating: 0, count: rows * k)
+        let base = embeddings.startIndex
+        for i in 0..<rows {
+            var peak: Float = 0
+            for j in 0..<k { peak = max(peak, abs(embeddings[base + i * k + j])) }
+            guard peak > 0 else { continue }
+            let scale = peak / 127
+            scales[i] = scale
+            let inv = 1 / scale
+            for j in 0..<k {
+                codes[i * k + j] = Int8(max(-127, min(127, (embeddings[base + i * k + j] * inv).rounded())))
+            }
+        }
+        return (scales, codes)
+    }
+
+    /// Writes the scan row of one chunk (same chunk number as its `doc_chunks` row).
+    static func write(
+        _ db: Database, chunk: Int, pids: ArraySlice<Int64>, lengths: ArraySlice<Float>, norms: ArraySlice<Float>,
+        embeddings: ArraySlice<Float>, k: Int
+    ) throws {
+        let (scales, codes) = encode(embeddings, k: k)
+        try db.execute(
+            sql: "INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales, codes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [chunk, pids.count, pids.blob, lengths.blob, norms.blob, scales.blob, codes.blob])
+    }
+
+    /// The document rows (pids, lengths, norms) and scales, or nil when the table does not
+    /// cover the model's chunks (an index written before the table existed): the caller then
+    /// loads `doc_chunks` with the float32 embeddings.
+    static func load(_ db: Database, k: Int, rowCount: Int) throws -> (ModelReader.Documents, QuantizedEmbeddings)? {
+        guard try db.tableExists("doc_codes"),
+              let covered = try Int.fetchOne(db, sql: "SELECT SUM(row_count) FROM doc_codes"), covered == rowCount,
+              let chunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_codes"),
+              let modelChunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_chunks"), chunks == modelChunks
+        else { return nil }
+        var pids = ColumnBuffer<Int64>(count: rowCount)
+        var lengths = ColumnBuffer<Float>(count: rowCount)
+        var norms = ColumnBuffer<Float>(count: rowCount)
+        var scales = ColumnBuffer<Float>(count: rowCount)
+        let rows = try Row.fetchCursor(db, sql: "SELECT pids, lengths, norms, scales FROM doc_codes ORDER BY chunk")
+        while let row = try rows.next() {
+            pids.append(row.dataNoCopy(atIndex: 0))
+            lengths.append(row.dataNoCopy(atIndex: 1))
+            norms.append(row.dataNoCopy(atIndex: 2))
+            scales.append(row.dataNoCopy(atIndex: 3))
+        }
+        var docs = ModelReader.Documents()
+        docs.pids = pids.finish()
+        docs.lengths = lengths.finish()
+        docs.norms = norms.finish()
+        docs.dead = Set(try Int.fetchAll(db, sql: "SELECT row FROM dead_rows"))
+        var codes = QuantizedEmbeddings(k: k)
+        codes.scales = scales.finish()
+        guard codes.scales.count == rowCount, docs.pids.count == rowCount else { return nil }
+        return (docs, codes)
+    }
+
+    /// Approximate dot products of every row with `x` into `out` (count values), streaming the
+    /// codes chunk by chunk from SQLite (no copy of the whole matrix), and the half-step factor
+    /// ||x||_1 / 2 + eps: row i's error is at most `scales[i] * factor`.
+    func dots(_ db: Database, _ x: [Float], into out: inout [Float]) throws -> Float {
+        var row = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_codes ORDER BY chunk")
+        while let chunk = try cursor.next() {
+            guard let data = chunk.dataNoCopy(atIndex: 0) else { continue }
+            let rows = data.count / max(1, k)
+            guard row + rows <= out.count, row + rows <= scales.count else {
+                throw PaperSearchError.database(path: "", reason: "doc_codes holds more rows than the model")
+            }
+            data.withUnsafeBytes { raw in
+                dots(UnsafeBufferPointer(rebasing: raw.bindMemory(to: Int8.self)[0..<(rows * k)]), firstRow: row, x, into: &out)
+            }
+            row += rows
+        }
+        return Self.errorFactor(x)
+    }
+
+    /// The same from codes already in memory (every row).
+    func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
+        codes.withUnsafeBufferPointer { dots($0, firstRow: 0, x, into: &out) }
+        return Self.errorFactor(x)
+    }
+
+    /// Every code, for a process that runs many queries (`QueryEngine` keeps them after its first).
+    static func loadCodes(_ db: Database, k: Int, rowCount: Int) throws -> [Int8] {
+        var codes = ColumnBuffer<Int8>(count: rowCount * k)
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_codes ORDER BY chunk")
+        while let row = try cursor.next() { codes.append(row.dataNoCopy(atIndex: 0)) }
+        return codes.finish()
+    }
+
+    /// ||x||_1 / 2 plus a margin for float rounding (far below 1e-5 for 256-term sums of unit vectors).
+    static func errorFactor(_ x: [Float]) -> Float {
+        var l1: Float = 0
+        for v in x { l1 += abs(v) }
+        return l1 / 2 + 1e-5
+    }
+
+    /// Rows firstRow ..< firstRow + c.count / k.
+    func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ x: [Float], into out: inout [Float]) {
+        let k = self.k
+        let rows = min(c.count / max(1, k), out.count - firstRow, scales.count - firstRow)
+        guard rows > 0 else { return }
+        x.withUnsafeBufferPointer { xp in
+            scales.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<rows {
+                        let codes = UnsafeBufferPointer(rebasing: c[(i * k)..<((i + 1) * k)])
+                        o[firstRow + i] = s[firstRow + i] * Self.dot(codes, xp, k)
+                    }
+                }
+            }
+        }
+    }
+
+    /// sum_j Float(c_j) * x_j with four independent 8-lane accumulators (the additions are
+    /// latency-bound with one).
+    @inline(__always)
+    static func dot(_ c: UnsafeBufferPointer<Int8>, _ x: UnsafeBufferPointer<Float>, _ k: Int) -> Float {
+        @inline(__always) func lane(_ j: Int) -> SIMD8<Float> {
+            SIMD8<Float>(
+                Float(c[j]), Float(c[j + 1]), Float(c[j + 2]), Float(c[j + 3]),
+                Float(c[j + 4]), Float(c[j + 5]), Float(c[j + 6]), Float(c[j + 7]))
+                * SIMD8<Float>(x[j], x[j + 1], x[j + 2], x[j + 3], x[j + 4], x[j + 5], x[j + 6], x[j + 7])
+        }
+        var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
+        var j = 0
+        while j + 32 <= k {
+            a0 += lane(j)
+            a1 += lane(j + 8)
+            a2 += lane(j + 16)
+            a3 += lane(j + 24)
+            j += 32
+        }
+        while j + 8 <= k {
+            a0 += lane(j)
+            j += 8
+        }
+        var sum = ((a0 + a1) + (a2 + a3)).sum()
+        while j < k {
+            sum += Float(c[j]) * x[j]
+            j += 1
+        }
+        return sum
+    }
+}
