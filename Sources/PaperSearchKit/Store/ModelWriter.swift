@@ -9,7 +9,7 @@ extension PaperStore {
         try write { db in
             try db.execute(sql: """
                 DELETE FROM lsa_model; DELETE FROM vocabulary; DELETE FROM postings;
-                DELETE FROM doc_chunks; DELETE FROM dead_rows; DELETE FROM doc_codes;
+                DELETE FROM doc_chunks; DELETE FROM dead_rows; DELETE FROM doc_codes; DELETE FROM doc_code_blocks;
                 """)
             try db.execute(
                 sql: "INSERT INTO lsa_model (id, metadata, singular_values) VALUES (1, ?, ?)",

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// An int8 copy of the document embeddings (table `doc_codes`, one row per `doc_chunks` chunk),
+/// An int8 copy of the document embeddings (tables `doc_codes` and `doc_code_blocks`, see `Schema`),
 /// so a query streams 1 byte per value instead of loading 4.
 ///
 /// Symmetric per-row quantisation: s_i = max_j |e_ij| / 127, c_ij = round(e_ij / s_i). For a
@@ -41,8 +41,21 @@ struct QuantizedEmbeddings {
     ) throws {
         let (scales, codes) = encode(embeddings, k: k)
         try db.execute(
-            sql: "INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales, codes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [chunk, pids.count, pids.blob, lengths.blob, norms.blob, scales.blob, codes.blob])
+            sql: "INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [chunk, pids.count, pids.blob, lengths.blob, norms.blob, scales.blob])
+        // Blocks that fit in one page with room for the cell and record headers.
+        let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        let blockRows = max(1, (pageSize - 256) / max(1, k))
+        var part = 0
+        var start = 0
+        while start < scales.count {
+            let end = min(scales.count, start + blockRows)
+            try db.execute(
+                sql: "INSERT INTO doc_code_blocks (block, codes) VALUES (?, ?)",
+                arguments: [chunk * 65536 + part, codes[(start * k)..<(end * k)].blob])
+            part += 1
+            start = end
+        }
     }
 
     /// The document rows (pids, lengths, norms) and scales, or nil when the table does not
@@ -52,7 +65,9 @@ struct QuantizedEmbeddings {
         guard try db.tableExists("doc_codes"),
               let covered = try Int.fetchOne(db, sql: "SELECT SUM(row_count) FROM doc_codes"), covered == rowCount,
               let chunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_codes"),
-              let modelChunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_chunks"), chunks == modelChunks
+              let modelChunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_chunks"), chunks == modelChunks,
+              let codeBytes = try Int.fetchOne(db, sql: "SELECT SUM(length(codes)) FROM doc_code_blocks"),
+              codeBytes == rowCount * k
         else { return nil }
         var pids = ColumnBuffer<Int64>(count: rowCount)
         var lengths = ColumnBuffer<Float>(count: rowCount)
@@ -77,16 +92,16 @@ struct QuantizedEmbeddings {
     }
 
     /// Approximate dot products of every row with `x` into `out` (count values), streaming the
-    /// codes chunk by chunk from SQLite (no copy of the whole matrix), and the half-step factor
+    /// code blocks from SQLite (each read in place from its memory-mapped page), and the half-step factor
     /// ||x||_1 / 2 + eps: row i's error is at most `scales[i] * factor`.
     func dots(_ db: Database, _ x: [Float], into out: inout [Float]) throws -> Float {
         var row = 0
-        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_codes ORDER BY chunk")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
         while let chunk = try cursor.next() {
             guard let data = chunk.dataNoCopy(atIndex: 0) else { continue }
             let rows = data.count / max(1, k)
             guard row + rows <= out.count, row + rows <= scales.count else {
-                throw PaperSearchError.database(path: "", reason: "doc_codes holds more rows than the model")
+                throw PaperSearchError.database(path: "", reason: "doc_code_blocks holds more rows than the model")
             }
             data.withUnsafeBytes { raw in
                 dots(UnsafeBufferPointer(rebasing: raw.bindMemory(to: Int8.self)[0..<(rows * k)]), firstRow: row, x, into: &out)
@@ -105,7 +120,7 @@ struct QuantizedEmbeddings {
     /// Every code, for a process that runs many queries (`QueryEngine` keeps them after its first).
     static func loadCodes(_ db: Database, k: Int, rowCount: Int) throws -> [Int8] {
         var codes = ColumnBuffer<Int8>(count: rowCount * k)
-        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_codes ORDER BY chunk")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
         while let row = try cursor.next() { codes.append(row.dataNoCopy(atIndex: 0)) }
         return codes.finish()
     }
