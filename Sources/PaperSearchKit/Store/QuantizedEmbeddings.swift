@@ -125,58 +125,51 @@ struct QuantizedEmbeddings {
         return codes.finish()
     }
 
-    /// ||x||_1 / 2 plus a margin for float rounding (far below 1e-5 for 256-term sums of unit vectors).
-    static func errorFactor(_ x: [Float]) -> Float {
+    /// The query in 16-bit fixed point: x_j ~ step * q_j with |q_j| <= m, m = 32767 or less for
+    /// k > 516 so that a row's dot product is an exact Int32 sum (|sum| <= 127 m k), which the
+    /// compiler vectorises (SSE2 `pmaddwd`).
+    static func fixedPoint(_ x: [Float]) -> (q: [Int16], step: Float) {
+        let peak = x.reduce(0) { max($0, abs($1)) }
+        let m = Float(min(32767, Int(Int32.max) / (127 * max(1, x.count))))
+        guard peak > 0 else { return ([Int16](repeating: 0, count: x.count), 0) }
+        let step = peak / m
+        return (x.map { Int16(max(-m, min(m, ($0 / step).rounded()))) }, step)
+    }
+
+    /// Error factor of a row (times its scale): the code rounding, ||x||_1 / 2, plus the query
+    /// rounding, sum_j |c_j| step / 2 <= 127 k step / 2 (in units of the row scale), plus a
+    /// margin for float rounding.
+    static func errorFactor(_ x: [Float], step: Float) -> Float {
         var l1: Float = 0
         for v in x { l1 += abs(v) }
-        return l1 / 2 + 1e-5
+        return l1 / 2 + 127 * Float(x.count) * step / 2 + 1e-5
     }
+
+    static func errorFactor(_ x: [Float]) -> Float { errorFactor(x, step: fixedPoint(x).step) }
 
     /// Rows firstRow ..< firstRow + c.count / k.
     func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ x: [Float], into out: inout [Float]) {
         let k = self.k
         let rows = min(c.count / max(1, k), out.count - firstRow, scales.count - firstRow)
         guard rows > 0 else { return }
-        x.withUnsafeBufferPointer { xp in
+        let (q, step) = Self.fixedPoint(x)
+        q.withUnsafeBufferPointer { qp in
             scales.withUnsafeBufferPointer { s in
                 out.withUnsafeMutableBufferPointer { o in
                     for i in 0..<rows {
                         let codes = UnsafeBufferPointer(rebasing: c[(i * k)..<((i + 1) * k)])
-                        o[firstRow + i] = s[firstRow + i] * Self.dot(codes, xp, k)
+                        o[firstRow + i] = s[firstRow + i] * step * Float(Self.dot(codes, qp, k))
                     }
                 }
             }
         }
     }
 
-    /// sum_j Float(c_j) * x_j with four independent 8-lane accumulators (the additions are
-    /// latency-bound with one).
+    /// sum_j c_j q_j in Int32 (no overflow: see `fixedPoint`).
     @inline(__always)
-    static func dot(_ c: UnsafeBufferPointer<Int8>, _ x: UnsafeBufferPointer<Float>, _ k: Int) -> Float {
-        @inline(__always) func lane(_ j: Int) -> SIMD8<Float> {
-            SIMD8<Float>(
-                Float(c[j]), Float(c[j + 1]), Float(c[j + 2]), Float(c[j + 3]),
-                Float(c[j + 4]), Float(c[j + 5]), Float(c[j + 6]), Float(c[j + 7]))
-                * SIMD8<Float>(x[j], x[j + 1], x[j + 2], x[j + 3], x[j + 4], x[j + 5], x[j + 6], x[j + 7])
-        }
-        var a0 = SIMD8<Float>(repeating: 0), a1 = a0, a2 = a0, a3 = a0
-        var j = 0
-        while j + 32 <= k {
-            a0 += lane(j)
-            a1 += lane(j + 8)
-            a2 += lane(j + 16)
-            a3 += lane(j + 24)
-            j += 32
-        }
-        while j + 8 <= k {
-            a0 += lane(j)
-            j += 8
-        }
-        var sum = ((a0 + a1) + (a2 + a3)).sum()
-        while j < k {
-            sum += Float(c[j]) * x[j]
-            j += 1
-        }
+    static func dot(_ c: UnsafeBufferPointer<Int8>, _ q: UnsafeBufferPointer<Int16>, _ k: Int) -> Int32 {
+        var sum: Int32 = 0
+        for j in 0..<k { sum &+= Int32(c[j]) &* Int32(q[j]) }
         return sum
     }
 }
