@@ -17,7 +17,7 @@ struct PaperSearchCommand: AsyncParsableCommand {
             SearchCommand.self, RelatedCommand.self, ImportCommand.self, FetchCommand.self, AddCommand.self,
             IndexCommand.self, EvalCommand.self,
             InfoCommand.self,
-            TagCommand.self, TagsCommand.self,
+            TagCommand.self, TagsCommand.self, TopicsCommand.self,
         ],
         defaultSubcommand: SearchCommand.self)
 }

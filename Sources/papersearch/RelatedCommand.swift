@@ -16,10 +16,12 @@ struct RelatedCommand: ParsableCommand {
     @Option(help: "Only papers published on or before this day (YYYY-MM-DD).") var until: String?
     @Option(help: "Only papers with this tag.") var tag: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Show why each paper ranked: top terms and latent concepts.") var explain = false
 
     func run() throws {
         var options = QueryOptions()
         options.limit = try CLIValidation.limit(limit)
+        options.explain = explain
         options.filter = SearchFilter(
             category: category, since: try since.map { try CLIValidation.date($0, option: "--since") },
             until: try until.map { try CLIValidation.date($0, option: "--until") }, tag: tag)

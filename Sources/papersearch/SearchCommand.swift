@@ -20,12 +20,14 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Only papers published on or before this day (YYYY-MM-DD).") var until: String?
     @Option(help: "Only papers with this tag.") var tag: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Show why each paper ranked: top terms and latent concepts.") var explain = false
 
     func run() throws {
         let text = words.joined(separator: " ")
         var options = QueryOptions()
         options.mode = try SearchMode.parse(mode)
         options.limit = try CLIValidation.limit(limit)
+        options.explain = explain
         options.filter = SearchFilter(
             category: category, since: try since.map { try CLIValidation.date($0, option: "--since") },
             until: try until.map { try CLIValidation.date($0, option: "--until") }, tag: tag)

@@ -137,6 +137,17 @@ public enum BLAS {
         return true
     }
 
+    private typealias Shutdown = @convention(c) () -> Int32
+
+    /// Stops OpenBLAS's worker threads (`blas_thread_shutdown_`, found by `dlsym`; a no-op for any
+    /// other BLAS). OpenBLAS starts them when the library loads and they spin on `sched_yield`
+    /// while idle, taking a core from a short process that never calls a threaded routine (a
+    /// query); OpenBLAS starts them again if a later call needs them.
+    public static func stopIdleThreads() {
+        guard let raw = symbol("blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(raw, to: Shutdown.self)()
+    }
+
     /// Runs `body` with `count` BLAS threads, then restores the previous count (when settable).
     /// The setting is process-wide: callers must not run two of these concurrently with different counts.
     public static func withThreadCount<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {

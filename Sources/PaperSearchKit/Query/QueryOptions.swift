@@ -8,6 +8,8 @@ public struct QueryOptions: Sendable, Equatable {
     public var b: Float = 0.75
     /// Hybrid: score = z(BM25) + alpha * z(LSA cosine), z over all candidate papers.
     public var alpha: Float = 0.3
+    /// Attach a `HitExplanation` to every hit.
+    public var explain = false
 
     public init() {}
 }

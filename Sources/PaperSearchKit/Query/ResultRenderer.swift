@@ -5,6 +5,9 @@ import Foundation
 /// Terminal listing: rank, score, id, date, title, then categories and tags, then a
 /// one-line snippet around the first query term, with query terms in bold when `color`.
 /// JSON (stable schema, sorted keys): `{"query": ..., "mode": ..., "results": [SearchHit]}`.
+/// `--explain` adds a `terms:` line (term, share of the score, component shares; `*` marks a
+/// query term the paper lacks, whose share comes through the latent space only) and one
+/// `concept J± share: terms (opposite: terms)` line per latent concept; see `HitExplanation`.
 public struct ResultRenderer {
     public var color: Bool
     public var width: Int
@@ -31,6 +34,7 @@ public struct ResultRenderer {
             if !labels.isEmpty { out.append("    \(dim(labels))") }
             let snippet = self.snippet(hit.abstract, queryTerms: queryTerms, analyzer: analyzer)
             if !snippet.isEmpty { out.append("    \(snippet)") }
+            if let explanation = hit.explanation { out += self.explanation(explanation) }
         }
         return out.joined(separator: "\n")
     }
@@ -44,6 +48,27 @@ public struct ResultRenderer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(Envelope(query: query, mode: mode, results: hits)), as: UTF8.self)
+    }
+
+    /// `--explain` lines: terms with their share of the score and components, then concepts.
+    func explanation(_ e: HitExplanation) -> [String] {
+        func f(_ x: Float) -> String { String(format: "%+.3f", x) }
+        var out: [String] = []
+        let terms = e.terms.map { t -> String in
+            var parts: [String] = []
+            if let b = t.bm25 { parts.append("bm25 \(f(b))") }
+            if let c = t.lsa { parts.append("lsa \(f(c))") }
+            if let c = t.tfidf { parts.append("tfidf \(f(c))") }
+            let mark = t.shared ? "" : "*"
+            return "\(bold(t.term))\(mark) \(f(t.contribution))" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+        }
+        out.append("    terms: " + (terms.isEmpty ? "none" : terms.joined(separator: "; ")))
+        for c in e.concepts {
+            let (near, far) = c.side == "-" ? (c.negative, c.positive) : (c.positive, c.negative)
+            out.append("    concept \(c.component)\(c.side) \(f(c.contribution)): \(near.joined(separator: " "))"
+                + (far.isEmpty ? "" : dim("  (opposite: \(far.joined(separator: " ")))")))
+        }
+        return out
     }
 
     /// About `width` characters of the abstract around the first word matching a query term.

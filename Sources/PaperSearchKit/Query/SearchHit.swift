@@ -1,4 +1,5 @@
-/// One ranked paper.
+/// One ranked paper: an element of `results` in the `--json` envelope
+/// `{"mode": String, "query": String, "results": [SearchHit]}` (schema in README "JSON output").
 public struct SearchHit: Codable, Sendable, Equatable {
     public var rank: Int
     public var id: String
@@ -11,4 +12,6 @@ public struct SearchHit: Codable, Sendable, Equatable {
     public var categories: [String]
     public var tags: [String]
     public var abstract: String
+    /// Present with `--explain` (see `HitExplanation`).
+    public var explanation: HitExplanation? = nil
 }

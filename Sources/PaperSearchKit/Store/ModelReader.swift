@@ -78,25 +78,28 @@ struct ModelReader {
     }
 
     /// All document rows, chunk by chunk, each BLOB copied once into its final place.
-    static func documents(_ db: Database, k: Int, rowCount: Int) throws -> Documents {
+    /// With `embeddings: false` the float32 embeddings are left out (`embeddings` stays empty).
+    static func documents(_ db: Database, k: Int, rowCount: Int, embeddings withEmbeddings: Bool = true) throws -> Documents {
         var docs = Documents()
         var pids = ColumnBuffer<Int64>(count: rowCount)
-        var embeddings = ColumnBuffer<Float>(count: rowCount * k)
+        var embeddings = ColumnBuffer<Float>(count: withEmbeddings ? rowCount * k : 0)
         var lengths = ColumnBuffer<Float>(count: rowCount)
         var norms = ColumnBuffer<Float>(count: rowCount)
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT pids, embeddings, lengths, norms FROM doc_chunks ORDER BY chunk")
+            db, sql: withEmbeddings
+                ? "SELECT pids, lengths, norms, embeddings FROM doc_chunks ORDER BY chunk"
+                : "SELECT pids, lengths, norms FROM doc_chunks ORDER BY chunk")
         while let row = try rows.next() {
             pids.append(row.dataNoCopy(atIndex: 0))
-            embeddings.append(row.dataNoCopy(atIndex: 1))
-            lengths.append(row.dataNoCopy(atIndex: 2))
-            norms.append(row.dataNoCopy(atIndex: 3))
+            lengths.append(row.dataNoCopy(atIndex: 1))
+            norms.append(row.dataNoCopy(atIndex: 2))
+            if withEmbeddings { embeddings.append(row.dataNoCopy(atIndex: 3)) }
         }
         docs.pids = pids.finish()
         docs.embeddings = embeddings.finish()
         docs.lengths = lengths.finish()
         docs.norms = norms.finish()
-        guard docs.embeddings.count == docs.pids.count * k else {
+        guard !withEmbeddings || docs.embeddings.count == docs.pids.count * k else {
             throw PaperSearchError.database(
                 path: "", reason: "model has \(docs.embeddings.count) embedding values for \(docs.pids.count) rows of k=\(k)")
         }

@@ -9,7 +9,7 @@ extension PaperStore {
         try write { db in
             try db.execute(sql: """
                 DELETE FROM lsa_model; DELETE FROM vocabulary; DELETE FROM postings;
-                DELETE FROM doc_chunks; DELETE FROM dead_rows;
+                DELETE FROM doc_chunks; DELETE FROM dead_rows; DELETE FROM doc_codes; DELETE FROM doc_code_blocks;
                 """)
             try db.execute(
                 sql: "INSERT INTO lsa_model (id, metadata, singular_values) VALUES (1, ?, ?)",
@@ -60,6 +60,9 @@ extension PaperStore {
                 chunk, firstRow + start, end - start, folded, pids[start..<end].blob,
                 embeddings[(start * k)..<(end * k)].blob, lengths[start..<end].blob, norms[start..<end].blob,
             ])
+            try QuantizedEmbeddings.write(
+                db, chunk: chunk, pids: pids[start..<end], lengths: lengths[start..<end], norms: norms[start..<end],
+                embeddings: embeddings[(start * k)..<(end * k)], k: k)
             progress?(Double(end) / Double(pids.count))
             start = end
             chunk += 1

@@ -10,6 +10,7 @@ enum Schema {
     static let migrations: [(name: String, apply: @Sendable (Database) throws -> Void)] = [
         ("v1-papers-and-tags", createPapersAndTags),
         ("v2-lsa-model", createModelTables),
+        ("v3-doc-codes", createDocCodes),
     ]
 
     static var version: Int { migrations.count }
@@ -98,6 +99,31 @@ enum Schema {
                 norms BLOB NOT NULL
             );
             CREATE TABLE dead_rows (row INTEGER PRIMARY KEY);
+            """)
+    }
+
+    /// What a query scans, per `doc_chunks` chunk (same chunk number):
+    /// - `doc_codes`: copies of the pids, BM25 lengths and TF-IDF norms (so reading them does not
+    ///   walk the overflow pages of the float32 embeddings) and the per-row float32 scales of the
+    ///   int8 embedding codes (see `QuantizedEmbeddings`);
+    /// - `doc_code_blocks`: the rows x k int8 codes in blocks small enough to sit inside one page
+    ///   (`block` = chunk * 65536 + part, so `ORDER BY block` is row order): SQLite then hands out
+    ///   a pointer into the memory-mapped page instead of copying the BLOB.
+    /// Queries re-score their best candidates with the float32 rows of `doc_chunks`.
+    private static func createDocCodes(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE doc_codes (
+                chunk INTEGER PRIMARY KEY,
+                row_count INTEGER NOT NULL,
+                pids BLOB NOT NULL,
+                lengths BLOB NOT NULL,
+                norms BLOB NOT NULL,
+                scales BLOB NOT NULL
+            );
+            CREATE TABLE doc_code_blocks (
+                block INTEGER PRIMARY KEY,
+                codes BLOB NOT NULL
+            );
             """)
     }
 }

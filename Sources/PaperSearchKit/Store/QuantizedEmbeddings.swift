@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// An int8 copy of the document embeddings (tables `doc_codes` and `doc_code_blocks`, see `Schema`),
+/// so a query streams 1 byte per value instead of loading 4.
+///
+/// Symmetric per-row quantisation: s_i = max_j |e_ij| / 127, c_ij = round(e_ij / s_i). For a
+/// query vector x the approximate dot product s_i (c_i . x) differs from e_i . x by at most
+/// s_i / 2 * ||x||_1 (each |e_ij - s_i c_ij| <= s_i / 2), which `bound` returns; the query engine
+/// re-scores with the exact float32 rows every paper whose bound could change the top k.
+struct QuantizedEmbeddings {
+    let k: Int
+    /// One scale per row.
+    var scales: [Float] = []
+    var count: Int { scales.count }
+
+    /// Codes and scales of `rows` rows of `embeddings` (row-major, k values each).
+    static func encode(_ embeddings: ArraySlice<Float>, k: Int) -> (scales: [Float], codes: [Int8]) {
+        let rows = k > 0 ? embeddings.count / k : 0
+        var scales = [Float](repeating: 0, count: rows)
+        var codes = [Int8](repeating: 0, count: rows * k)
+        let base = embeddings.startIndex
+        for i in 0..<rows {
+            var peak: Float = 0
+            for j in 0..<k { peak = max(peak, abs(embeddings[base + i * k + j])) }
+            guard peak > 0 else { continue }
+            let scale = peak / 127
+            scales[i] = scale
+            let inv = 1 / scale
+            for j in 0..<k {
+                codes[i * k + j] = Int8(max(-127, min(127, (embeddings[base + i * k + j] * inv).rounded())))
+            }
+        }
+        return (scales, codes)
+    }
+
+    /// Writes the scan row of one chunk (same chunk number as its `doc_chunks` row).
+    static func write(
+        _ db: Database, chunk: Int, pids: ArraySlice<Int64>, lengths: ArraySlice<Float>, norms: ArraySlice<Float>,
+        embeddings: ArraySlice<Float>, k: Int
+    ) throws {
+        let (scales, codes) = encode(embeddings, k: k)
+        try db.execute(
+            sql: "INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [chunk, pids.count, pids.blob, lengths.blob, norms.blob, scales.blob])
+        // Blocks that fit in one page with room for the cell and record headers.
+        let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        let blockRows = max(1, (pageSize - 256) / max(1, k))
+        var part = 0
+        var start = 0
+        while start < scales.count {
+            let end = min(scales.count, start + blockRows)
+            try db.execute(
+                sql: "INSERT INTO doc_code_blocks (block, codes) VALUES (?, ?)",
+                arguments: [chunk * 65536 + part, codes[(start * k)..<(end * k)].blob])
+            part += 1
+            start = end
+        }
+    }
+
+    /// The document rows (pids, lengths, norms) and scales, or nil when the table does not
+    /// cover the model's chunks (an index written before the table existed): the caller then
+    /// loads `doc_chunks` with the float32 embeddings.
+    static func load(_ db: Database, k: Int, rowCount: Int) throws -> (ModelReader.Documents, QuantizedEmbeddings)? {
+        guard try db.tableExists("doc_codes"),
+              let covered = try Int.fetchOne(db, sql: "SELECT SUM(row_count) FROM doc_codes"), covered == rowCount,
+              let chunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_codes"),
+              let modelChunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_chunks"), chunks == modelChunks,
+              let codeBytes = try Int.fetchOne(db, sql: "SELECT SUM(length(codes)) FROM doc_code_blocks"),
+              codeBytes == rowCount * k
+        else { return nil }
+        var pids = ColumnBuffer<Int64>(count: rowCount)
+        var lengths = ColumnBuffer<Float>(count: rowCount)
+        var norms = ColumnBuffer<Float>(count: rowCount)
+        var scales = ColumnBuffer<Float>(count: rowCount)
+        let rows = try Row.fetchCursor(db, sql: "SELECT pids, lengths, norms, scales FROM doc_codes ORDER BY chunk")
+        while let row = try rows.next() {
+            pids.append(row.dataNoCopy(atIndex: 0))
+            lengths.append(row.dataNoCopy(atIndex: 1))
+            norms.append(row.dataNoCopy(atIndex: 2))
+            scales.append(row.dataNoCopy(atIndex: 3))
+        }
+        var docs = ModelReader.Documents()
+        docs.pids = pids.finish()
+        docs.lengths = lengths.finish()
+        docs.norms = norms.finish()
+        docs.dead = Set(try Int.fetchAll(db, sql: "SELECT row FROM dead_rows"))
+        var codes = QuantizedEmbeddings(k: k)
+        codes.scales = scales.finish()
+        guard codes.scales.count == rowCount, docs.pids.count == rowCount else { return nil }
+        return (docs, codes)
+    }
+
+    /// Approximate dot products of every row with `x` into `out` (count values), streaming the
+    /// code blocks from SQLite (each read in place from its memory-mapped page), and the half-step factor
+    /// ||x||_1 / 2 + eps: row i's error is at most `scales[i] * factor`.
+    func dots(_ db: Database, _ x: [Float], into out: inout [Float]) throws -> Float {
+        var row = 0
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
+        while let chunk = try cursor.next() {
+            guard let data = chunk.dataNoCopy(atIndex: 0) else { continue }
+            let rows = data.count / max(1, k)
+            guard row + rows <= out.count, row + rows <= scales.count else {
+                throw PaperSearchError.database(path: "", reason: "doc_code_blocks holds more rows than the model")
+            }
+            data.withUnsafeBytes { raw in
+                dots(UnsafeBufferPointer(rebasing: raw.bindMemory(to: Int8.self)[0..<(rows * k)]), firstRow: row, x, into: &out)
+            }
+            row += rows
+        }
+        return Self.errorFactor(x)
+    }
+
+    /// The same from codes already in memory (every row).
+    func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
+        codes.withUnsafeBufferPointer { dots($0, firstRow: 0, x, into: &out) }
+        return Self.errorFactor(x)
+    }
+
+    /// Every code, for a process that runs many queries (`QueryEngine` keeps them after its first).
+    static func loadCodes(_ db: Database, k: Int, rowCount: Int) throws -> [Int8] {
+        var codes = ColumnBuffer<Int8>(count: rowCount * k)
+        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
+        while let row = try cursor.next() { codes.append(row.dataNoCopy(atIndex: 0)) }
+        return codes.finish()
+    }
+
+    /// The query in 16-bit fixed point: x_j ~ step * q_j with |q_j| <= m, m = 32767 or less for
+    /// k > 516 so that a row's dot product is an exact Int32 sum (|sum| <= 127 m k), which the
+    /// compiler vectorises (SSE2 `pmaddwd`).
+    static func fixedPoint(_ x: [Float]) -> (q: [Int16], step: Float) {
+        let peak = x.reduce(0) { max($0, abs($1)) }
+        let m = Float(min(32767, Int(Int32.max) / (127 * max(1, x.count))))
+        guard peak > 0 else { return ([Int16](repeating: 0, count: x.count), 0) }
+        let step = peak / m
+        return (x.map { Int16(max(-m, min(m, ($0 / step).rounded()))) }, step)
+    }
+
+    /// Error factor of a row (times its scale): the code rounding, ||x||_1 / 2, plus the query
+    /// rounding, sum_j |c_j| step / 2 <= 127 k step / 2 (in units of the row scale), plus a
+    /// margin for float rounding.
+    static func errorFactor(_ x: [Float], step: Float) -> Float {
+        var l1: Float = 0
+        for v in x { l1 += abs(v) }
+        return l1 / 2 + 127 * Float(x.count) * step / 2 + 1e-5
+    }
+
+    static func errorFactor(_ x: [Float]) -> Float { errorFactor(x, step: fixedPoint(x).step) }
+
+    /// Rows firstRow ..< firstRow + c.count / k.
+    func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ x: [Float], into out: inout [Float]) {
+        let k = self.k
+        let rows = min(c.count / max(1, k), out.count - firstRow, scales.count - firstRow)
+        guard rows > 0 else { return }
+        let (q, step) = Self.fixedPoint(x)
+        q.withUnsafeBufferPointer { qp in
+            scales.withUnsafeBufferPointer { s in
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<rows {
+                        let codes = UnsafeBufferPointer(rebasing: c[(i * k)..<((i + 1) * k)])
+                        o[firstRow + i] = s[firstRow + i] * step * Float(Self.dot(codes, qp, k))
+                    }
+                }
+            }
+        }
+    }
+
+    /// sum_j c_j q_j in Int32 (no overflow: see `fixedPoint`).
+    @inline(__always)
+    static func dot(_ c: UnsafeBufferPointer<Int8>, _ q: UnsafeBufferPointer<Int16>, _ k: Int) -> Int32 {
+        var sum: Int32 = 0
+        for j in 0..<k { sum &+= Int32(c[j]) &* Int32(q[j]) }
+        return sum
+    }
+}

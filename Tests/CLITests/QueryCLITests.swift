@@ -1,0 +1,188 @@
+import Foundation
+import XCTest
+
+/// `papersearch` search / related / topics as a whole process: golden outputs on the demo
+/// corpus (terminal listing with NO_COLOR and a pipe, JSON) and one-line errors.
+///
+/// Golden files live in Golden/; set `PAPERSEARCH_UPDATE_GOLDEN=1` to rewrite them. JSON is
+/// compared after rounding every number to 4 decimals (BLAS summation order may move the last
+/// float digits between machines); the terminal listing prints 3 decimals and is compared as is.
+final class QueryCLITests: XCTestCase {
+    nonisolated(unsafe) static var directory: URL?
+    nonisolated(unsafe) static var indexError: String?
+
+    /// One demo index for the whole class: import + index (k = 32) take a few seconds.
+    override class func setUp() {
+        super.setUp()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-query-\(UUID().uuidString)")
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let cli = CLIRunner(database: dir.appendingPathComponent("demo.sqlite").path)
+            let corpus = SharedData.repository.appendingPathComponent("Data/demo-corpus.jsonl").path
+            let imported = try cli.run(["import", corpus, "--quiet"])
+            guard imported.status == 0 else { indexError = "import failed: \(imported.stderr)"; return }
+            let indexed = try cli.run(["index", "-k", "32", "--quiet"])
+            guard indexed.status == 0 else { indexError = "index failed: \(indexed.stderr)"; return }
+            directory = dir
+        } catch {
+            indexError = "\(error)"
+        }
+    }
+
+    override class func tearDown() {
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+        super.tearDown()
+    }
+
+    func demo() throws -> CLIRunner {
+        if let error = Self.indexError { throw XCTSkip(error) }
+        guard let directory = Self.directory else { throw XCTSkip("no demo index") }
+        return CLIRunner(database: directory.appendingPathComponent("demo.sqlite").path)
+    }
+
+    static var goldenDirectory: URL {
+        SharedData.repository.appendingPathComponent("Tests/CLITests/Golden")
+    }
+
+    /// Compares `actual` with Golden/`name` (or writes it when updating).
+    func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = Self.goldenDirectory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PAPERSEARCH_UPDATE_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: url)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("missing golden file \(name); run with PAPERSEARCH_UPDATE_GOLDEN=1", file: file, line: line)
+            return
+        }
+        if expected != actual {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
+            XCTFail("\(name) differs at line \(first + 1):\n expected: \(first < e.count ? String(e[first]) : "<end>")\n   actual: \(first < a.count ? String(a[first]) : "<end>")",
+                    file: file, line: line)
+        }
+    }
+
+    /// JSON with every number rounded to 4 decimals, keys sorted, pretty printed.
+    func normalizedJSON(_ text: String) throws -> String {
+        func round(_ value: Any) -> Any {
+            if let dict = value as? [String: Any] { return dict.mapValues(round) }
+            if let array = value as? [Any] { return array.map(round) }
+            if let number = value as? NSNumber {
+                // Integers (and booleans, 0/1) stay as they are.
+                let d = number.doubleValue
+                if d == d.rounded() && abs(d) < 1e9 { return number }
+                return (d * 10_000).rounded() / 10_000
+            }
+            return value
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        let data = try JSONSerialization.data(withJSONObject: round(object), options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    func ok(_ result: CLIRunner.Result, file: StaticString = #filePath, line: UInt = #line) -> String {
+        XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)
+        return result.stdout
+    }
+
+    // MARK: - Golden outputs
+
+    func testSearchListingGolden() throws {
+        let cli = try demo()
+        try assertGolden(ok(try cli.run(["long context retrieval", "-n", "5"])), "search-long-context.txt")
+        try assertGolden(ok(try cli.run(["search", "robot scene graph", "--mode", "bm25", "-n", "3"])),
+                         "search-robot-bm25.txt")
+    }
+
+    func testSearchJSONGolden() throws {
+        let cli = try demo()
+        try assertGolden(normalizedJSON(ok(try cli.run(["search", "long context retrieval", "-n", "5", "--json"]))),
+                         "search-long-context.json")
+        try assertGolden(normalizedJSON(ok(try cli.run(["search", "protein structure", "--mode", "lsa", "-n", "3", "--json"]))),
+                         "search-protein-lsa.json")
+    }
+
+    func testRelatedGolden() throws {
+        let cli = try demo()
+        try assertGolden(ok(try cli.run(["related", "demo:0001", "-n", "5"])), "related-demo-0001.txt")
+        try assertGolden(normalizedJSON(ok(try cli.run(["related", "demo:0001", "-n", "5", "--json"]))),
+                         "related-demo-0001.json")
+    }
+
+    func testExplainGolden() throws {
+        let cli = try demo()
+        try assertGolden(ok(try cli.run(["long context retrieval", "-n", "3", "--explain"])), "search-explain.txt")
+        let json = ok(try cli.run(["long context retrieval", "-n", "3", "--explain", "--json"]))
+        try assertGolden(normalizedJSON(json), "search-explain.json")
+        // The BM25 shares add up to the BM25 score.
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let results = object?["results"] as? [[String: Any]] ?? []
+        XCTAssertFalse(results.isEmpty)
+        for hit in results {
+            let terms = (hit["explanation"] as? [String: Any])?["terms"] as? [[String: Any]] ?? []
+            let sum = terms.compactMap { ($0["bm25"] as? NSNumber)?.doubleValue }.reduce(0, +)
+            XCTAssertEqual(sum, (hit["bm25"] as? NSNumber)?.doubleValue ?? -1, accuracy: 1e-3)
+        }
+        try assertGolden(ok(try cli.run(["related", "demo:0001", "-n", "2", "--explain"])), "related-explain.txt")
+    }
+
+    func testTopicsGolden() throws {
+        let cli = try demo()
+        try assertGolden(ok(try cli.run(["topics", "-n", "5", "--terms", "5"])), "topics.txt")
+        let json = try normalizedJSON(ok(try cli.run(["topics", "-n", "3", "--terms", "4", "--json"])))
+        try assertGolden(json, "topics.json")
+    }
+
+    // MARK: - Errors
+
+    func assertFails(_ result: CLIRunner.Result, status: Int32, contains needles: [String],
+                     file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(result.status, status, "stderr: \(result.stderr)", file: file, line: line)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr, file: file, line: line)
+        XCTAssertTrue(result.stderr.hasPrefix("papersearch: error: "), result.stderr, file: file, line: line)
+        for needle in needles {
+            XCTAssertTrue(result.stderr.contains(needle), "'\(needle)' not in: \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertEqual(result.stdout, "", file: file, line: line)
+    }
+
+    func testEmptyAndStopWordQueries() throws {
+        let cli = try demo()
+        assertFails(try cli.run(["search", ""]), status: 2, contains: ["empty query"])
+        assertFails(try cli.run(["search", "   "]), status: 2, contains: ["empty query"])
+        assertFails(try cli.run(["the of and"]), status: 2, contains: ["'the of and'", "only stop words"])
+    }
+
+    func testUnknownPaper() throws {
+        let cli = try demo()
+        assertFails(try cli.run(["related", "2309.17453"]), status: 1,
+                    contains: ["'2309.17453' is not in the index", "papersearch fetch --id 2309.17453", "papersearch add"])
+        assertFails(try cli.run(["related", "not-an-id"]), status: 2, contains: ["'not-an-id' is not an arXiv id"])
+    }
+
+    func testBadLimit() throws {
+        let cli = try demo()
+        assertFails(try cli.run(["search", "retrieval", "-n", "0"]), status: 2, contains: ["'0'", "--limit", "1 to 1000"])
+        assertFails(try cli.run(["search", "retrieval", "--limit", "1001"]), status: 2, contains: ["'1001'", "1 to 1000"])
+        assertFails(try cli.run(["search", "retrieval", "-n", "x"]), status: 2, contains: ["'x'"])
+        assertFails(try cli.run(["related", "demo:0001", "-n", "0"]), status: 2, contains: ["'0'", "1 to 1000"])
+        assertFails(try cli.run(["topics", "-n", "0"]), status: 2, contains: ["'0'", "1 to 1000"])
+    }
+
+    func testNoIndexYet() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-noindex-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cli = CLIRunner(database: dir.appendingPathComponent("none.sqlite").path)
+        let hint = ["no index", "papersearch import FILE", "papersearch index"]
+        assertFails(try cli.run(["long context retrieval"]), status: 1, contains: hint)
+        assertFails(try cli.run(["related", "demo:0001"]), status: 1, contains: hint)
+        assertFails(try cli.run(["topics"]), status: 1, contains: hint)
+        // Papers imported but not indexed: the same hint.
+        let corpus = SharedData.repository.appendingPathComponent("Data/demo-corpus.jsonl").path
+        XCTAssertEqual(try cli.run(["import", corpus, "--quiet"]).status, 0)
+        assertFails(try cli.run(["long context retrieval"]), status: 1, contains: hint)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import XCTest
+
+@testable import PaperSearchKit
+
+/// The int8 scan (`doc_codes`) with exact re-scoring gives the float32 ranking; explanations
+/// add up; topics name components.
+final class QuantizedQueryTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ps-quant-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func indexedDemo(_ name: String) throws -> PaperStore {
+        let store = try PaperStore.open(StoreLocation(explicit: directory.appendingPathComponent(name).path))
+        _ = try PaperImporter(store: store).importFile(IndexerTests.demoCorpus)
+        var options = IndexerOptions()
+        options.k = 32
+        options.chunkRows = 100
+        _ = try Indexer(store: store).fit(options: options)
+        return store
+    }
+
+    func testQuantisationErrorStaysWithinTheBound() {
+        var rng = SeededRandom(seed: 7)
+        let k = 64, rows = 50
+        var e = [Float](repeating: 0, count: rows * k)
+        for i in 0..<rows {
+            var norm: Float = 0
+            for j in 0..<k { e[i * k + j] = Float(rng.nextGaussian()); norm += e[i * k + j] * e[i * k + j] }
+            for j in 0..<k { e[i * k + j] /= norm.squareRoot() }
+        }
+        var x = [Float](repeating: 0, count: k)
+        for j in 0..<k { x[j] = Float(rng.nextGaussian()) / 8 }
+        let (scales, codes) = QuantizedEmbeddings.encode(e[...], k: k)
+        var q = QuantizedEmbeddings(k: k)
+        q.scales = scales
+        var approx = [Float](repeating: 0, count: rows)
+        let factor = q.dots(codes: codes, x, into: &approx)
+        for i in 0..<rows {
+            var exact: Float = 0
+            for j in 0..<k { exact += e[i * k + j] * x[j] }
+            XCTAssertLessThanOrEqual(abs(approx[i] - exact), scales[i] * factor, "row \(i)")
+            XCTAssertLessThan(abs(approx[i] - exact), 0.02)
+        }
+    }
+
+    func testInt8RankingEqualsFloat32Ranking() throws {
+        let store = try indexedDemo("a.sqlite")
+        let quantized = try QueryEngine(store: store)
+        XCTAssertNotNil(quantized.codes)
+        // The same (seeded) model without doc_codes: the float32 path.
+        let plain = try indexedDemo("b.sqlite")
+        try plain.write { db in try db.execute(sql: "DELETE FROM doc_codes") }
+        let float = try QueryEngine(store: plain)
+        XCTAssertNil(float.codes)
+        for text in ["long context retrieval", "robot scene graph", "protein structure prediction", "diffusion images"] {
+            for mode in [SearchMode.lsa, .hybrid] {
+                var options = QueryOptions()
+                options.mode = mode
+                options.limit = 25
+                let a = try quantized.search(text, options: options), b = try float.search(text, options: options)
+                XCTAssertEqual(a.map(\.id), b.map(\.id), "\(mode) \(text)")
+                for (x, y) in zip(a, b) {
+                    XCTAssertEqual(x.cosine ?? -9, y.cosine ?? 9, accuracy: 1e-5)
+                    XCTAssertEqual(x.score, y.score, accuracy: mode == .lsa ? 1e-5 : 1e-2)
+                }
+            }
+        }
+        var options = QueryOptions()
+        options.limit = 20
+        let a = try quantized.related(to: "demo:0001", options: options)
+        let b = try float.related(to: "demo:0001", options: options)
+        XCTAssertEqual(a.map(\.id), b.map(\.id))
+        // A second query on the same engine uses the in-memory codes: same answer.
+        XCTAssertEqual(try quantized.related(to: "demo:0001", options: options).map(\.id), a.map(\.id))
+    }
+
+    func testFoldInWritesCodesForNewRows() throws {
+        let store = try indexedDemo("fold.sqlite")
+        let original = try XCTUnwrap(try store.paper(id: "demo:0042"))
+        let file = directory.appendingPathComponent("new.jsonl")
+        try Data((IndexerTests.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
+        _ = try FoldIn(store: store).add(files: [file.path])
+        let engine = try QueryEngine(store: store)
+        XCTAssertNotNil(engine.codes, "doc_codes must cover the folded rows")
+        var options = QueryOptions()
+        options.limit = 1
+        let related = try engine.related(to: "2401.00042", options: options)
+        XCTAssertEqual(related.first?.id, "demo:0042")
+    }
+
+    func testExplanationSharesAddUp() throws {
+        let store = try indexedDemo("explain.sqlite")
+        let engine = try QueryEngine(store: store)
+        var options = QueryOptions()
+        options.limit = 5
+        options.explain = true
+        for mode in [SearchMode.bm25, .lsa, .tfidf] {
+            options.mode = mode
+            for hit in try engine.search("long context retrieval", options: options) {
+                let e = try XCTUnwrap(hit.explanation)
+                switch mode {
+                case .bm25: XCTAssertEqual(e.terms.compactMap(\.bm25).reduce(0, +), hit.bm25 ?? -1, accuracy: 1e-3)
+                case .lsa: XCTAssertEqual(e.terms.compactMap(\.lsa).reduce(0, +), hit.cosine ?? -1, accuracy: 1e-3)
+                default: XCTAssertEqual(e.terms.compactMap(\.tfidf).reduce(0, +), hit.cosine ?? -1, accuracy: 1e-3)
+                }
+                XCTAssertEqual(e.concepts.count, 3)
+                XCTAssertFalse(e.concepts[0].positive.isEmpty && e.concepts[0].negative.isEmpty)
+            }
+        }
+        options.mode = .hybrid
+        let related = try engine.related(to: "demo:0001", options: options)
+        XCTAssertTrue(related.allSatisfy { !($0.explanation?.terms.isEmpty ?? true) && $0.explanation?.concepts.count == 3 })
+    }
+
+    func testTopicsNameEveryComponent() throws {
+        let store = try indexedDemo("topics.sqlite")
+        let topics = try LatentTopics.read(store, terms: 4).topics
+        XCTAssertEqual(topics.count, 32)
+        XCTAssertEqual(topics.map(\.component), Array(0..<32))
+        XCTAssertTrue(topics.allSatisfy { $0.positive.count + $0.negative.count >= 4 })
+        XCTAssertTrue(zip(topics, topics.dropFirst()).allSatisfy { $0.singularValue >= $1.singularValue })
+    }
+}
