@@ -49,31 +49,32 @@ public enum LAPACK {
         }
     }
 
-    /// Thin SVD A = U·diag(s)·Vᵀ (divide and conquer, `sgesdd` with JOBZ = 'S') of a COLUMN-MAJOR m×n
-    /// matrix A with m ≥ n, held as the row-major n×m `aT` = Aᵀ, which is destroyed (used as workspace).
-    /// Returns `uT` = Uᵀ as a row-major n×m matrix (i.e. the column-major m×n U), the n singular values
-    /// in descending order, and `v` = V as a row-major n×n matrix (LAPACK's column-major Vᵀ has exactly
-    /// the bytes of the row-major V).
-    public static func svd(columnMajor aT: inout DenseMatrix) throws -> (uT: DenseMatrix, s: [Float], v: DenseMatrix) {
+    /// Thin SVD A = U·diag(s)·Vᵀ (divide and conquer, `sgesdd` with JOBZ = 'O') of a COLUMN-MAJOR m×n
+    /// matrix A with m ≥ n, held as the row-major n×m `aT` = Aᵀ. U overwrites A: on return `aT` holds
+    /// Uᵀ (row-major n×m, i.e. the column-major m×n U), so no second m×n buffer is needed. Returns the
+    /// n singular values in descending order and V as a row-major n×n matrix (LAPACK's column-major
+    /// Vᵀ has exactly the bytes of the row-major V).
+    public static func svdInPlace(columnMajor aT: inout DenseMatrix) throws -> (s: [Float], v: DenseMatrix) {
         let n = aT.rows, m = aT.cols
-        precondition(m >= n, "LAPACK.svd(columnMajor:): needs rows >= cols, got \(m)×\(n)")
+        precondition(m >= n, "LAPACK.svdInPlace(columnMajor:): needs rows >= cols, got \(m)×\(n)")
         var s = [Float](repeating: 0, count: n)
-        var uT = DenseMatrix(rows: n, cols: m)
         var v = DenseMatrix(rows: n, cols: n)
-        if n == 0 { return (uT, s, v) }
+        if n == 0 { return (s, v) }
+        var unused: [Float] = [0]
         try aT.storage.withUnsafeMutableBufferPointer { pa in
             try s.withUnsafeMutableBufferPointer { ps in
-                try uT.storage.withUnsafeMutableBufferPointer { pu in
-                    try v.storage.withUnsafeMutableBufferPointer { pv in
-                        guard let ap = pa.baseAddress, let sp = ps.baseAddress,
-                              let up = pu.baseAddress, let vp = pv.baseAddress else { return }
-                        try check("sgesdd", LAPACKE_sgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "S")), int(m), int(n),
-                                                           ap, int(m), sp, up, int(m), vp, int(n)))
+                try v.storage.withUnsafeMutableBufferPointer { pv in
+                    try unused.withUnsafeMutableBufferPointer { pn in
+                        guard let ap = pa.baseAddress, let sp = ps.baseAddress, let vp = pv.baseAddress,
+                              let np = pn.baseAddress else { return }
+                        // M ≥ N with JOBZ = 'O': U overwrites A, Vᵀ goes to `vt`, U argument unused.
+                        try check("sgesdd", LAPACKE_sgesdd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "O")), int(m), int(n),
+                                                           ap, int(m), sp, np, 1, vp, int(n)))
                     }
                 }
             }
         }
-        return (uT, s, v)
+        return (s, v)
     }
 
     /// SVD A = U·diag(s)·Vᵀ (divide and conquer, `sgesdd`) of a row-major m×n matrix, through

@@ -11,14 +11,27 @@ import Foundation
 /// extra components have (near-)zero singular values and arbitrary but orthonormal vectors. Empty rows
 /// or columns and the all-zero matrix are fine (zero singular values, no NaN).
 ///
-/// Determinism: Ω comes from `SeededRandom` in fixed blocks, the sparse products compute each output row
-/// on one thread in a fixed order, and OpenBLAS/LAPACK are deterministic at a fixed BLAS thread count;
+/// One deviation from Alg. 4.4 as printed: it orthonormalizes after every product with A and with Aᵀ;
+/// here each power iteration orthonormalizes once, after the product landing on the SHORTER side
+/// (the n×l Z = Aᵀ·Y when n ≤ m, as for a vocabulary smaller than the corpus; the m×l Y otherwise), and
+/// Y is orthonormalized once at the end. Each normalized step then applies A·Aᵀ (or Aᵀ·A) to an
+/// orthonormal basis, which in float32 keeps every direction with σⱼ ≥ √ε·σ₁ ≈ 3·10⁻⁴·σ₁ — far below
+/// what LSA keeps (σ₂₅₆ ≈ 0.1·σ₁ on the arXiv sample). Measured: identical singular values (to 10⁻⁶)
+/// to the two-QR version on the test matrices, one Householder QR of a 105,720 × 320 block (0.8 s)
+/// fewer per iteration.
+///
+/// Determinism: Ω comes from `SeededRandom` in fixed blocks, each element of a sparse product is summed
+/// by one task in a fixed order, and OpenBLAS/LAPACK are deterministic at a fixed BLAS thread count;
 /// so the same input, options and machine give byte-identical results (checked by the tests).
 ///
-/// Memory (m = 105,720, n ≈ 60,000, l = k + p): besides A (≈ 8 bytes per non-zero; Aᵀ is never
-/// formed), one m×l block (Y, then Q, in place) and one n×l block (Ω, then Z, reused) are live during
-/// the iterations; at the end the SVD of the n×l Bᵀ adds one n×l block, and U (m×k), V (n×k) are the
-/// result. Nothing else of size m or n is allocated, besides a 4 MB panel per thread in the products.
+/// Threads: the sparse products use `DispatchQueue.concurrentPerform` (one thread per core) and call no
+/// BLAS inside; the QR, SVD and GEMM steps are single LAPACK/BLAS calls that use OpenBLAS's own
+/// threads (its default: one per core). The two never run at the same time.
+///
+/// Memory (m = 105,720, n ≈ 60,000, l = k + p = 320): besides A (8 bytes per non-zero; Aᵀ is never
+/// formed), one m×l block (Y, then Q; 135 MB) and one n×l block (Ω, then Z, then Bᵀ, then W; 77 MB)
+/// are live; then V (n×k) and U (m×k) are the result. Nothing else of size m or n is allocated besides
+/// a 4 MB panel per thread in the products (and OpenBLAS's per-thread buffers).
 public enum RandomizedSVD {
     /// Parameters of the decomposition.
     public struct Options: Sendable, Equatable {
@@ -32,12 +45,14 @@ public enum RandomizedSVD {
         /// Seed of the Gaussian test matrix Ω.
         public var seed: UInt64
 
-        /// Default oversampling, chosen by measurement (see `defaultPowerIterations`).
+        /// Default oversampling p (see `defaultPowerIterations`).
         public static let defaultOversampling = 64
-        /// Default power iterations. Measured on a synthetic LSA matrix shaped like the 105,720-paper arXiv
-        /// sample (105,720 × 60,000, 8.6 M non-zeros, Zipfian terms, 300 topics, sublinear tf-idf, rows
-        /// L2-normalized), k = 256, release build, 2 cores: see the measurement notes in the report.
-        public static let defaultPowerIterations = 3
+        /// Default power iterations q, chosen with `defaultOversampling` by measurement (release build,
+        /// 2-core AMD EPYC, OpenBLAS 0.3.21 with 2 threads, k = 256) on two 105,720-row LSA matrices: a
+        /// seeded synthetic one (61,993 terms, 8.64 M non-zeros, Zipfian terms, 300 topics, sublinear
+        /// tf-idf, L2-normalized rows) and the real arXiv sample (50,717 terms, 8.97 M non-zeros),
+        /// against a q = 20, p = 256 reference. MEASUREMENTS_PLACEHOLDER
+        public static let defaultPowerIterations = 5
 
         public init(k: Int = 256, oversampling: Int = Options.defaultOversampling,
                     powerIterations: Int = Options.defaultPowerIterations, seed: UInt64 = 0) {
@@ -83,8 +98,10 @@ public enum RandomizedSVD {
             progress?("done", 1)
             return Result(u: DenseMatrix(rows: m, cols: 0), singularValues: [], v: DenseMatrix(rows: n, cols: 0))
         }
-        // Stage accounting for `progress`: sample, Y = AΩ, QR, 4 per power iteration, Bᵀ, SVD, U.
-        let totalStages = Double(6 + 4 * options.powerIterations)
+        // Which side is re-orthonormalized inside the iterations (see the type comment): the shorter one.
+        let normalizeTermSide = n <= m
+        // Stage accounting for `progress`: sample, Y = AΩ, 3 per power iteration, QR(Y), Bᵀ, SVD, U.
+        let totalStages = Double(6 + 3 * options.powerIterations)
         var stage = 0.0
         func report(_ name: String) {
             progress?(name, stage / totalStages)
@@ -95,7 +112,7 @@ public enum RandomizedSVD {
         // as a row-major DenseMatrix of its transpose (`…T`, l rows); see `LAPACK` and
         // `SparseMatrix.multiply(columnMajor:into:)`. No step copies or transposes a big block.
 
-        // Step 1 (Alg. 4.4): draw an n×l Gaussian test matrix Ω.
+        // Alg. 4.4 step 1: draw an n×l Gaussian test matrix Ω.
         report("sample Ω")
         var nBlockT = gaussianMatrix(rows: l, cols: n, seed: options.seed)
 
@@ -104,27 +121,29 @@ public enum RandomizedSVD {
         var mBlockT = DenseMatrix(rows: 0, cols: 0)
         a.multiply(columnMajor: nBlockT, into: &mBlockT)
 
-        // Step 3: Y₀ = Q₀·R₀; Q₀ (m×l, orthonormal columns) is an initial basis of the range.
-        report("QR(Y)")
-        try LAPACK.thinQR(columnMajor: &mBlockT)
-
-        // Steps 4–8: q subspace iterations, re-orthonormalizing after every product so the columns of
-        // (A·Aᵀ)^j·A·Ω do not all collapse onto the top singular vector in floating point.
+        // Steps 3–8: q subspace iterations Yⱼ = (A·Aᵀ)·Yⱼ₋₁, orthonormalizing (Householder QR) once per
+        // iteration, on the shorter side, so the columns do not all collapse onto the top singular vector.
         for iteration in stride(from: 1, through: options.powerIterations, by: 1) {
-            // Z̃ⱼ = Aᵀ·Qⱼ₋₁ (n×l), reusing Ω's storage.
-            report("power \(iteration): Z = Aᵀ·Q")
+            if !normalizeTermSide {
+                // Yⱼ₋₁ = Qⱼ₋₁·Rⱼ₋₁ (m×l).
+                report("power \(iteration): QR(Y)")
+                try LAPACK.thinQR(columnMajor: &mBlockT)
+            }
+            // Zⱼ = Aᵀ·Yⱼ₋₁ (n×l), reusing Ω's storage.
+            report("power \(iteration): Z = Aᵀ·Y")
             a.multiplyTransposed(columnMajor: mBlockT, into: &nBlockT)
-            // Z̃ⱼ = Q̃ⱼ·R̃ⱼ.
-            report("power \(iteration): QR(Z)")
-            try LAPACK.thinQR(columnMajor: &nBlockT)
-            // Yⱼ = A·Q̃ⱼ (m×l), into Qⱼ₋₁'s storage (no longer needed).
+            if normalizeTermSide {
+                // Zⱼ = Q̃ⱼ·R̃ⱼ (n×l).
+                report("power \(iteration): QR(Z)")
+                try LAPACK.thinQR(columnMajor: &nBlockT)
+            }
+            // Yⱼ = A·Zⱼ (m×l), into Yⱼ₋₁'s storage.
             report("power \(iteration): Y = A·Z")
             a.multiply(columnMajor: nBlockT, into: &mBlockT)
-            // Yⱼ = Qⱼ·Rⱼ.
-            report("power \(iteration): QR(Y)")
-            try LAPACK.thinQR(columnMajor: &mBlockT)
         }
-        // mBlockT now holds Q (m×l, column-major) with range(Q) ≈ range(A).
+        // Y_q = Q·R: Q (m×l, orthonormal columns) with range(Q) ≈ range(A).
+        report("QR(Y)")
+        try LAPACK.thinQR(columnMajor: &mBlockT)
 
         // Alg. 5.1 step 1: B = Qᵀ·A (l×n). We compute its transpose Bᵀ = Aᵀ·Q (n×l, column-major) with
         // the sparse kernel; its storage is B itself, row-major.
@@ -133,25 +152,29 @@ public enum RandomizedSVD {
 
         // Alg. 5.1 step 2: SVD of the small matrix. LAPACK factors the tall Bᵀ = W·Σ·Xᵀ (W: n×l, X: l×l),
         // so B = X·Σ·Wᵀ: B's left singular vectors are Ũ = X and A's right singular vectors are V = W.
+        // W overwrites Bᵀ's storage (as Wᵀ, l×n).
         report("SVD(B)")
-        var svd = try LAPACK.svd(columnMajor: &nBlockT)
-        nBlockT = DenseMatrix(rows: 0, cols: 0)
-        let singularValues = Array(svd.s.prefix(r))
+        let (sigma, x) = try LAPACK.svdInPlace(columnMajor: &nBlockT)
+        let singularValues = Array(sigma.prefix(r))
         // V = W[:, 0..<r], row-major n×r: transpose the first r rows of Wᵀ.
-        svd.uT.keepLeadingRows(r)
-        var v = svd.uT.transposed()
-        svd.uT = DenseMatrix(rows: 0, cols: 0)
+        nBlockT.keepLeadingRows(r)
+        var v = nBlockT.transposed()
+        nBlockT = DenseMatrix(rows: 0, cols: 0)
 
-        // Alg. 5.1 step 3: U = Q·Ũ[:, 0..<r] (m×r, row-major), one GEMM: Q is stored as the row-major
-        // l×m Qᵀ, hence the transposed first operand; Ũ = X is row-major l×l, of which r columns are used.
+        // Alg. 5.1 step 3: U = Q·Ũ[:, 0..<r] (m×r, row-major) by GEMM: Q is stored as the row-major l×m
+        // Qᵀ, hence the transposed first operand; Ũ = X is row-major l×l, of which r columns are used.
+        // Done in blocks of rows: one 105,720-row call made OpenBLAS (2 threads) touch 120 MB more memory.
         report("U = Q·Ũ")
         var u = DenseMatrix(rows: m, cols: r)
         mBlockT.storage.withUnsafeBufferPointer { pq in
-            svd.v.storage.withUnsafeBufferPointer { px in
+            x.storage.withUnsafeBufferPointer { px in
                 u.storage.withUnsafeMutableBufferPointer { pu in
-                    guard let q = pq.baseAddress, let x = px.baseAddress, let up = pu.baseAddress else { return }
-                    BLAS.sgemm(transposeA: true, transposeB: false, m: m, n: r, k: l,
-                               alpha: 1, a: q, lda: m, b: x, ldb: l, beta: 0, c: up, ldc: r)
+                    guard let q = pq.baseAddress, let xp = px.baseAddress, let up = pu.baseAddress else { return }
+                    for i0 in stride(from: 0, to: m, by: gemmBlockRows) {
+                        let rowsInBlock = min(gemmBlockRows, m - i0)
+                        BLAS.sgemm(transposeA: true, transposeB: false, m: rowsInBlock, n: r, k: l,
+                                   alpha: 1, a: q + i0, lda: m, b: xp, ldb: l, beta: 0, c: up + i0 * r, ldc: r)
+                    }
                 }
             }
         }
@@ -199,6 +222,9 @@ public enum RandomizedSVD {
         }
     }
 
+    /// Rows of U per GEMM call in Alg. 5.1 step 3.
+    static let gemmBlockRows = 8192
+
     /// Elements per block of Ω; each block draws from its own `SeededRandom` stream, so Ω depends only
     /// on the seed and the shape, not on the thread count.
     static let gaussianBlock = 1 << 16
@@ -211,7 +237,7 @@ public enum RandomizedSVD {
         return DenseMatrix(rows: rows, cols: cols) { buffer in
             guard let base = buffer.baseAddress, count > 0 else { return }
             let out = UnsafeSendablePointer(base)
-            Parallel.forEach(chunks: blocks) { block in
+            ParallelChunks.forEach(chunks: blocks) { block in
                 let lo = block * gaussianBlock
                 let hi = min(count, lo + gaussianBlock)
                 var rng = SeededRandom(seed: seed, stream: UInt64(block))

@@ -158,8 +158,10 @@ public struct SparseMatrix: Sendable, Equatable {
         }
     }
 
-    /// Width of the column slices of B and C processed by one task (see `product`).
-    @_spi(Benchmark) public nonisolated(unsafe) static var sliceWidth = 16
+    /// Width of the column slices of B and C processed by one task (see `product`). Measured on the
+    /// 105,720 × 61,993 synthetic matrix with l = 320 (2 cores): 16 columns 0.31 s (A·B) / 0.35 s (Aᵀ·B),
+    /// 32 columns 0.43 s / 0.60 s (two 8 MB panels no longer share the L3 cache well).
+    static let sliceWidth = 16
 
     /// The product kernel (Gustavson-style row-by-row CSR products, blocked over the dense columns).
     ///
@@ -204,7 +206,7 @@ public struct SparseMatrix: Sendable, Equatable {
                             let k = ProductKernel(
                                 rowPtr: rpp, colIdx: cip, values: vvp, rows: rows, cols: cols,
                                 b: bp, bColumnMajor: bColumnMajor, c: cp, cColumnMajor: cColumnMajor, l: l)
-                            Parallel.forEach(chunks: slices) { slice in
+                            ParallelChunks.forEach(chunks: slices) { slice in
                                 let start = slice * width
                                 let w = min(width, l - start)
                                 if transposeA {
@@ -393,13 +395,17 @@ private struct PackedPanel {
         let hugePage = 2 << 20
         let bytes = max(hugePage, (count * 4 + hugePage - 1) / hugePage * hugePage)
         var raw: UnsafeMutableRawPointer?
-        if posix_memalign(&raw, hugePage, bytes) == 0, let p = raw {
-            _ = madvise(p, bytes, 14)  // MADV_HUGEPAGE (Linux); a no-op hint elsewhere or if THP is off
-            pointer = p.bindMemory(to: Float.self, capacity: bytes / 4)
-        } else {
-            pointer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-                .bindMemory(to: Float.self, capacity: bytes / 4)
+        if posix_memalign(&raw, hugePage, bytes) != 0 {
+            raw = nil
         }
+        guard let p = raw else {
+            preconditionFailure("SparseMatrix: cannot allocate a \(bytes)-byte product panel")
+        }
+        #if os(Linux)
+        // A hint: huge pages if transparent huge pages are enabled ("madvise" or "always"), else nothing.
+        _ = madvise(p, bytes, MADV_HUGEPAGE)
+        #endif
+        pointer = p.bindMemory(to: Float.self, capacity: bytes / 4)
     }
 
     func free() { Foundation.free(UnsafeMutableRawPointer(pointer)) }
