@@ -1,19 +1,19 @@
 import Foundation
 
 /// The TF-IDF matrix of a fit: documents x kept terms, L2-normalised rows, CSR float32.
-struct TFIDFMatrix {
+public struct TFIDFMatrix: Sendable {
     /// Column of each term id, or -1 when pruned by min_df / max_df.
-    let column: [Int32]
+    public let column: [Int32]
     /// idf per column.
-    let idf: [Float]
+    public let idf: [Float]
     /// Term id per column.
-    let termOfColumn: [UInt32]
-    let matrix: SparseMatrix
+    public let termOfColumn: [UInt32]
+    public let matrix: SparseMatrix
     /// Euclidean norm of each row before normalisation (0 for a document with no kept term).
-    let norms: [Float]
+    public let norms: [Float]
 
     /// Builds the matrix from term counts: prune the vocabulary, weight, normalise.
-    static func build(_ counts: TermCounts, df: [Int32], minDF: Int, maxDFShare: Double) -> TFIDFMatrix {
+    public static func build(_ counts: TermCounts, df: [Int32], minDF: Int, maxDFShare: Double) -> TFIDFMatrix {
         let n = counts.documentCount
         let maxDF = maxDFShare >= 1 ? Int.max : Int((maxDFShare * Double(n)).rounded(.down))
         // Keep terms with minDF <= df <= maxDF; term ids are alphabetical, so columns are too.

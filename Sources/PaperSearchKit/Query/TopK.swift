@@ -1,16 +1,19 @@
 /// Bounded top-k selection: the k highest scores, ties broken by the smaller key, in one
 /// pass with a k-element sorted buffer (k is small: 10 to a few hundred).
-struct TopK {
-    struct Entry: Equatable {
-        var row: Int
-        var key: Int64
-        var score: Float
+///
+/// Public for the benchmarks (Benchmarks/) and for callers ranking their own scores.
+public struct TopK: Sendable {
+    public struct Entry: Equatable, Sendable {
+        public var row: Int
+        public var key: Int64
+        public var score: Float
     }
 
-    let k: Int
-    private(set) var entries: [Entry] = []
+    public let k: Int
+    /// The kept entries, best first.
+    public private(set) var entries: [Entry] = []
 
-    init(k: Int) {
+    public init(k: Int) {
         self.k = max(0, k)
         entries.reserveCapacity(self.k + 1)
     }
@@ -22,7 +25,7 @@ struct TopK {
     }
 
     @inline(__always)
-    mutating func offer(row: Int, key: Int64, score: Float) {
+    public mutating func offer(row: Int, key: Int64, score: Float) {
         if entries.count == k {
             guard k > 0, let last = entries.last, Self.precedes(score, key, last) else { return }
             entries.removeLast()

@@ -1,0 +1,63 @@
+// Entry point of the papersearch benchmark suite (package-benchmark): registers every group.
+//
+// What: the hot loops of indexing and querying, at the size of the 105,720-paper arXiv sample
+// (see BenchData.swift for the data and the PAPERSEARCH_BENCH_ARXIV opt-in).
+// Run (from Benchmarks/, release build, ~6 minutes on 2 cores):
+//   swift package benchmark                                   # all benchmarks
+//   swift package benchmark --filter "Query.*"                # one group
+//   swift package benchmark baseline check --check-absolute  # see README "Performance"
+//   swift package --allow-writing-to-package-directory benchmark baseline update   # new baseline
+// Regression thresholds: `BenchConfig.thresholds` (relative to the committed baseline in
+// .benchmarkBaselines/default).
+import Benchmark
+import Foundation
+import PaperSearchKit
+
+let benchmarks: @Sendable () -> Void = {
+    registerAnalysisBenchmarks()
+    registerIndexingBenchmarks()
+    registerQueryBenchmarks()
+    registerStoreBenchmarks()
+}
+
+/// Configuration shared by the benchmarks.
+enum BenchConfig {
+    /// MB/s of input (analyzer benchmarks).
+    static var megabytesPerSecond: BenchmarkMetric { .custom("MB/s", polarity: .prefersLarger, useScalingFactor: false) }
+    /// GFLOP/s (dense products).
+    static var gflops: BenchmarkMetric { .custom("GFLOP/s", polarity: .prefersLarger, useScalingFactor: false) }
+    /// GB/s of memory read (scans).
+    static var gigabytesPerSecond: BenchmarkMetric { .custom("GB/s", polarity: .prefersLarger, useScalingFactor: false) }
+
+    static var metrics: [BenchmarkMetric] { [.wallClock, .peakMemoryResident, .mallocCountTotal] }
+
+    /// Regression tolerances for `baseline check`. The machine the baseline was recorded on had 2
+    /// cores shared with other jobs, so wall-clock tolerances are wide (a real regression of a hot
+    /// loop is usually 2x, not 10 %); allocation counts are deterministic and held tighter.
+    static var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
+        [
+        .wallClock: .init(relative: [.p50: 35]),
+        .peakMemoryResident: .init(relative: [.p50: 15]),
+        .mallocCountTotal: .init(relative: [.p50: 10], absolute: [.p50: 100]),
+        megabytesPerSecond: .init(relative: [.p50: 35]),
+        gflops: .init(relative: [.p50: 35]),
+        gigabytesPerSecond: .init(relative: [.p50: 35]),
+        ]
+    }
+
+    /// A configuration running at most `iterations` measured iterations or `seconds` of them.
+    static func make(iterations: Int, seconds: Int, warmup: Int = 1,
+                     extra: [BenchmarkMetric] = [], units: BenchmarkTimeUnits = .milliseconds) -> Benchmark.Configuration {
+        .init(metrics: metrics + extra, timeUnits: units, warmupIterations: warmup,
+              maxDuration: .seconds(seconds), maxIterations: iterations, thresholds: thresholds)
+    }
+}
+
+/// Nanoseconds elapsed running `body` (for the derived rate metrics; wall clock itself is measured
+/// by the framework).
+@inline(__always)
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start)
+}
