@@ -20,10 +20,10 @@ enum BenchData {
     /// LSA dimension.
     static let k = 256
     /// Synthetic vocabulary size before min_df / max_df pruning.
-    static let vocabulary = 90_000
+    static let vocabulary = 62_000
     /// Token draws per synthetic document (gives ~81 distinct kept terms per row, ~8.6 M non-zeros).
-    static let tokensPerDocument = 118
-    /// Abstracts used by the analyzer benchmarks (about 12 MB of text).
+    static let tokensPerDocument = 112
+    /// Abstracts used by the analyzer benchmarks (about 12.5 MB of text).
     static let analyzerDocuments = 10_000
 
     /// The real arXiv sample, when `PAPERSEARCH_BENCH_ARXIV` names it.
@@ -200,7 +200,7 @@ enum SyntheticText {
         return (0..<count).map { _ in
             let title = sentence(8 + Int(rng.next() % 6))
             var abstract = ""
-            for _ in 0..<8 { abstract += sentence(15 + Int(rng.next() % 12)).capitalized(first: true) + ". " }
+            for _ in 0..<6 { abstract += sentence(12 + Int(rng.next() % 10)).capitalized(first: true) + ". " }
             return (title, abstract)
         }
     }

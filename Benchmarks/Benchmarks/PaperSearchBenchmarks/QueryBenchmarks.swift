@@ -5,10 +5,10 @@
 // - "scan+top10": what `papersearch search --mode lsa` / `related` do per query after loading:
 //   one `BLAS.sgemv` (E·q) then a `TopK(10)` pass over all rows skipping dead rows (the loop of
 //   `QueryEngine.search`); the in-process peer figures are numpy 8.0 ms, FAISS flat 11.9 ms.
-//   Reported with GB/s of embeddings read.
+//   Reported with MB/s of embeddings read.
 // - "top-10 alone": the selection pass over 105,720 precomputed scores.
 // - "sgemm tagging": scores of 1,000 new papers against all 105,720 (C = Q·Eᵀ, 1,000 × 105,720 × 256,
-//   54 GFLOP), the kNN tagging product; reported as GFLOP/s.
+//   54 GFLOP), the kNN tagging product; reported as MFLOP/s.
 // BLAS threads: the OpenBLAS default (all cores), as the CLI runs.
 // Run: cd Benchmarks && swift package benchmark --filter "Query.*"
 import Benchmark
@@ -20,7 +20,7 @@ func registerQueryBenchmarks() {
 
     Benchmark("Query: sgemv scan 105,720x256 + top-10",
               configuration: BenchConfig.make(iterations: 200, seconds: 10,
-                                              extra: [BenchConfig.gigabytesPerSecond], units: .microseconds)
+                                              extra: [BenchConfig.memoryMegabytesPerSecond], units: .microseconds)
     ) { benchmark in
         let e = BenchData.embeddings
         let q = QueryInputs.query
@@ -41,7 +41,7 @@ func registerQueryBenchmarks() {
             }
         }
         blackHole(top.entries)
-        benchmark.measurement(BenchConfig.gigabytesPerSecond, Int(Double(n * k * 4) / ns))
+        benchmark.measurement(BenchConfig.memoryMegabytesPerSecond, Int(Double(n * k * 4) / ns * 1e3))
     } setup: {
         _ = BenchData.embeddings
     }
@@ -58,7 +58,7 @@ func registerQueryBenchmarks() {
     }
 
     Benchmark("Query: sgemm tagging 1,000x105,720x256",
-              configuration: BenchConfig.make(iterations: 10, seconds: 20, extra: [BenchConfig.gflops])
+              configuration: BenchConfig.make(iterations: 10, seconds: 20, extra: [BenchConfig.mflops])
     ) { benchmark in
         let e = BenchData.embeddings
         let queries = QueryInputs.batch
@@ -78,7 +78,7 @@ func registerQueryBenchmarks() {
         }
         benchmark.stopMeasurement()
         blackHole(c[0])
-        benchmark.measurement(BenchConfig.gflops, Int(2 * Double(m) * Double(n) * Double(k) / ns))
+        benchmark.measurement(BenchConfig.mflops, Int(2 * Double(m) * Double(n) * Double(k) / ns * 1e3))
     } setup: {
         _ = BenchData.embeddings
         _ = QueryInputs.batch
