@@ -22,7 +22,7 @@ enum BenchData {
     /// Synthetic vocabulary size before min_df / max_df pruning.
     static let vocabulary = 62_000
     /// Token draws per synthetic document (gives ~81 distinct kept terms per row, ~8.6 M non-zeros).
-    static let tokensPerDocument = 112
+    static let tokensPerDocument = 118
     /// Abstracts used by the analyzer benchmarks (about 12.5 MB of text).
     static let analyzerDocuments = 10_000
 

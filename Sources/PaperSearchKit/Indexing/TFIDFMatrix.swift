@@ -12,6 +12,9 @@ public struct TFIDFMatrix: Sendable {
     /// Euclidean norm of each row before normalisation (0 for a document with no kept term).
     public let norms: [Float]
 
+    /// Whole counts 0...tabulatedCounts get their sublinear weight from a table in `build`.
+    static let tabulatedCounts = 255
+
     /// Builds the matrix from term counts: prune the vocabulary, weight, normalise.
     public static func build(_ counts: TermCounts, df: [Int32], minDF: Int, maxDFShare: Double) -> TFIDFMatrix {
         let n = counts.documentCount
@@ -31,6 +34,9 @@ public struct TFIDFMatrix: Sendable {
         var norms = [Float](repeating: 0, count: n)
         colIdx.reserveCapacity(counts.termIDs.count)
         values.reserveCapacity(counts.termIDs.count)
+        // 1 + ln tf for the small whole counts that make up almost every entry, computed by the
+        // same function (so bit-identical), instead of one logarithm per non-zero.
+        let sublinear = (0...Self.tabulatedCounts).map { TFIDFWeighting.sublinear(Float($0)) }
         for d in 0..<n {
             let start = values.count
             var sum: Float = 0
@@ -38,7 +44,10 @@ public struct TFIDFMatrix: Sendable {
                 let c = column[Int(counts.termIDs[i])]
                 guard c >= 0 else { continue }
                 // w = (1 + ln tf) * idf
-                let w = TFIDFWeighting.sublinear(counts.weights[i]) * idf[Int(c)]
+                let tf = counts.weights[i]
+                let whole = Int(exactly: tf) ?? -1
+                let s = whole >= 0 && whole <= Self.tabulatedCounts ? sublinear[whole] : TFIDFWeighting.sublinear(tf)
+                let w = s * idf[Int(c)]
                 colIdx.append(c)
                 values.append(w)
                 sum += w * w
