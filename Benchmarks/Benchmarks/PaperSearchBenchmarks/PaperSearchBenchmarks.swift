@@ -5,10 +5,10 @@
 // Run (from Benchmarks/, release build, ~6 minutes on 2 cores):
 //   swift package benchmark                                   # all benchmarks
 //   swift package benchmark --filter "Query.*"                # one group
-//   swift package benchmark baseline check --check-absolute  # see README "Performance"
-//   swift package --allow-writing-to-package-directory benchmark baseline update   # new baseline
-// Regression thresholds: `BenchConfig.thresholds` (relative to the committed baseline in
-// .benchmarkBaselines/default).
+//   swift package benchmark baseline check default            # run, compare with the committed baseline
+//   swift package --allow-writing-to-package-directory benchmark baseline update default   # re-record it
+// Regression thresholds: `BenchConfig.thresholds`, relative to the baseline committed in
+// .benchmarkBaselines/PaperSearchBenchmarks/default (exit status 2 on a regression).
 import Benchmark
 import Foundation
 import PaperSearchKit
