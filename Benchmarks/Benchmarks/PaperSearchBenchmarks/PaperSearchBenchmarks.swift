@@ -33,17 +33,20 @@ enum BenchConfig {
 
     static var metrics: [BenchmarkMetric] { [.wallClock, .peakMemoryResident, .mallocCountTotal] }
 
-    /// Regression tolerances for `baseline check`. The machine the baseline was recorded on had 2
-    /// cores shared with other jobs, so wall-clock tolerances are wide (a real regression of a hot
-    /// loop is usually 2x, not 10 %); allocation counts are deterministic and held tighter.
+    /// Regression tolerances for `baseline check`. The baseline was recorded on a 2-core VM shared
+    /// with other build and test jobs, where run-to-run swings of 40 % were seen on an unchanged
+    /// build; so the check flags slowdowns of more than 1.6x (a broken hot loop is usually 2x or
+    /// worse). Allocation counts move with thread scheduling (Dispatch, OpenBLAS) by up to ~25 %; a
+    /// real regression there (an allocation per row or per entry) is orders of magnitude. Peak RSS of
+    /// the small parallel runs (~100 MB) moved by ~25 %.
     static var thresholds: [BenchmarkMetric: BenchmarkThresholds] {
         [
-        .wallClock: .init(relative: [.p50: 35]),
-        .peakMemoryResident: .init(relative: [.p50: 15]),
-        .mallocCountTotal: .init(relative: [.p50: 10], absolute: [.p50: 100]),
-        megabytesPerSecond: .init(relative: [.p50: 35]),
-        mflops: .init(relative: [.p50: 35]),
-        memoryMegabytesPerSecond: .init(relative: [.p50: 35]),
+            .wallClock: .init(relative: [.p50: 60]),
+            .peakMemoryResident: .init(relative: [.p50: 35]),
+            .mallocCountTotal: .init(relative: [.p50: 100]),
+            megabytesPerSecond: .init(relative: [.p50: 40]),
+            mflops: .init(relative: [.p50: 40]),
+            memoryMegabytesPerSecond: .init(relative: [.p50: 40]),
         ]
     }
 
