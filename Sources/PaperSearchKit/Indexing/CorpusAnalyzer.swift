@@ -6,7 +6,7 @@ import Foundation
 /// dictionary, so the hot loop hashes each token once with no locking. After each batch the
 /// workers' local ids are translated to global ids on one thread, in document order, so the
 /// result does not depend on scheduling.
-final class CorpusAnalyzer {
+public final class CorpusAnalyzer {
     private final class Worker: @unchecked Sendable {
         let analyzer: Analyzer
         var localIDs: [String: UInt32] = [:]
@@ -64,13 +64,13 @@ final class CorpusAnalyzer {
     private var globalIDs: [String: UInt32] = [:]
     private(set) var counts = TermCounts()
 
-    init(options: AnalyzerOptions, titleWeight: Float, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(options: AnalyzerOptions, titleWeight: Float, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         workers = try (0..<max(1, threads)).map { _ in try Worker(options: options) }
         self.titleWeight = titleWeight
     }
 
     /// Analyses one batch of documents (in order) and appends them to `counts`.
-    func add(batch: [(title: String, abstract: String)]) {
+    public func add(batch: [(title: String, abstract: String)]) {
         let workers = self.workers
         let n = batch.count
         let parts = min(workers.count, max(1, n))
@@ -113,7 +113,7 @@ final class CorpusAnalyzer {
     }
 
     /// Hands over the result (alphabetical term ids).
-    func finish() -> TermCounts {
+    public func finish() -> TermCounts {
         var result = counts
         counts = TermCounts()
         globalIDs = [:]

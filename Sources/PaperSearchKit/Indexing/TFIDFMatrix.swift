@@ -1,19 +1,22 @@
 import Foundation
 
 /// The TF-IDF matrix of a fit: documents x kept terms, L2-normalised rows, CSR float32.
-struct TFIDFMatrix {
+public struct TFIDFMatrix: Sendable {
     /// Column of each term id, or -1 when pruned by min_df / max_df.
-    let column: [Int32]
+    public let column: [Int32]
     /// idf per column.
-    let idf: [Float]
+    public let idf: [Float]
     /// Term id per column.
-    let termOfColumn: [UInt32]
-    let matrix: SparseMatrix
+    public let termOfColumn: [UInt32]
+    public let matrix: SparseMatrix
     /// Euclidean norm of each row before normalisation (0 for a document with no kept term).
-    let norms: [Float]
+    public let norms: [Float]
+
+    /// Whole counts 0...tabulatedCounts get their sublinear weight from a table in `build`.
+    static let tabulatedCounts = 255
 
     /// Builds the matrix from term counts: prune the vocabulary, weight, normalise.
-    static func build(_ counts: TermCounts, df: [Int32], minDF: Int, maxDFShare: Double) -> TFIDFMatrix {
+    public static func build(_ counts: TermCounts, df: [Int32], minDF: Int, maxDFShare: Double) -> TFIDFMatrix {
         let n = counts.documentCount
         let maxDF = maxDFShare >= 1 ? Int.max : Int((maxDFShare * Double(n)).rounded(.down))
         // Keep terms with minDF <= df <= maxDF; term ids are alphabetical, so columns are too.
@@ -31,6 +34,9 @@ struct TFIDFMatrix {
         var norms = [Float](repeating: 0, count: n)
         colIdx.reserveCapacity(counts.termIDs.count)
         values.reserveCapacity(counts.termIDs.count)
+        // 1 + ln tf for the small whole counts that make up almost every entry, computed by the
+        // same function (so bit-identical), instead of one logarithm per non-zero.
+        let sublinear = (0...Self.tabulatedCounts).map { TFIDFWeighting.sublinear(Float($0)) }
         for d in 0..<n {
             let start = values.count
             var sum: Float = 0
@@ -38,7 +44,10 @@ struct TFIDFMatrix {
                 let c = column[Int(counts.termIDs[i])]
                 guard c >= 0 else { continue }
                 // w = (1 + ln tf) * idf
-                let w = TFIDFWeighting.sublinear(counts.weights[i]) * idf[Int(c)]
+                let tf = counts.weights[i]
+                let whole = Int(exactly: tf) ?? -1
+                let s = whole >= 0 && whole <= Self.tabulatedCounts ? sublinear[whole] : TFIDFWeighting.sublinear(tf)
+                let w = s * idf[Int(c)]
                 colIdx.append(c)
                 values.append(w)
                 sum += w * w

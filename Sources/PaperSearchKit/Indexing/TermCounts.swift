@@ -5,19 +5,23 @@ import Foundation
 ///
 /// Stored flat (CSR-like: `offsets[d] ..< offsets[d + 1]`) so a million documents cost a few
 /// arrays, not a million small allocations.
-struct TermCounts {
+///
+/// Public (with `CorpusAnalyzer` and `TFIDFMatrix`) so the benchmarks can time each indexing stage.
+public struct TermCounts: Sendable {
     /// Term strings; the index is the term id.
-    var terms: [String] = []
-    var offsets: [Int] = [0]
-    var termIDs: [UInt32] = []
-    var weights: [Float] = []
+    public var terms: [String] = []
+    public var offsets: [Int] = [0]
+    public var termIDs: [UInt32] = []
+    public var weights: [Float] = []
     /// BM25 length of each document: the sum of its weighted counts.
-    var lengths: [Float] = []
+    public var lengths: [Float] = []
 
-    var documentCount: Int { offsets.count - 1 }
+    public var documentCount: Int { offsets.count - 1 }
+
+    public init() {}
 
     /// Document frequency of each term.
-    func documentFrequencies() -> [Int32] {
+    public func documentFrequencies() -> [Int32] {
         var df = [Int32](repeating: 0, count: terms.count)
         for id in termIDs { df[Int(id)] += 1 }
         return df

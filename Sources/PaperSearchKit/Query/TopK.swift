@@ -1,17 +1,34 @@
 /// Bounded top-k selection: the k highest scores, ties broken by the smaller key, in one
 /// pass with a k-element sorted buffer (k is small: 10 to a few hundred).
-struct TopK {
-    struct Entry: Equatable {
-        var row: Int
-        var key: Int64
-        var score: Float
+///
+/// Public for the benchmarks (Benchmarks/) and for callers ranking their own scores.
+public struct TopK: Sendable {
+    public struct Entry: Equatable, Sendable {
+        public var row: Int
+        public var key: Int64
+        public var score: Float
+
+        @inlinable
+        public init(row: Int, key: Int64, score: Float) {
+            self.row = row
+            self.key = key
+            self.score = score
+        }
     }
 
-    let k: Int
-    private(set) var entries: [Entry] = []
+    public let k: Int
+    /// The kept entries, best first.
+    public private(set) var entries: [Entry] = []
+    /// Once k entries are kept: the score and key of the last one, the bar a new entry must pass.
+    /// Kept apart from `entries` so the common case of a scan (reject) compares two values and
+    /// never touches the array.
+    @usableFromInline var barScore: Float = .infinity
+    @usableFromInline var barKey: Int64 = .min
+    @usableFromInline var full: Bool
 
-    init(k: Int) {
+    public init(k: Int) {
         self.k = max(0, k)
+        full = self.k == 0
         entries.reserveCapacity(self.k + 1)
     }
 
@@ -21,18 +38,31 @@ struct TopK {
         score > other.score || (score == other.score && key < other.key)
     }
 
-    @inline(__always)
-    mutating func offer(row: Int, key: Int64, score: Float) {
-        if entries.count == k {
-            guard k > 0, let last = entries.last, Self.precedes(score, key, last) else { return }
-            entries.removeLast()
+    /// Offers one candidate. Inlinable so a scan in another module (the benchmarks) runs the same
+    /// code as `QueryEngine`: the reject test inlined, the rare insertion out of line.
+    @inlinable
+    public mutating func offer(row: Int, key: Int64, score: Float) {
+        if full {
+            // Fast reject against the cached bar (the order of `precedes`; NaN never passes).
+            guard score > barScore || (score == barScore && key < barKey) else { return }
         }
-        // Binary search for the insertion point.
+        insert(Entry(row: row, key: key, score: score))
+    }
+
+    /// Sorted insertion (binary search), dropping the last entry when full, then refreshes the bar.
+    @usableFromInline @inline(never)
+    mutating func insert(_ entry: Entry) {
+        if full { entries.removeLast() }
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if Self.precedes(score, key, entries[mid]) { hi = mid } else { lo = mid + 1 }
+            if Self.precedes(entry.score, entry.key, entries[mid]) { hi = mid } else { lo = mid + 1 }
         }
-        entries.insert(Entry(row: row, key: key, score: score), at: lo)
+        entries.insert(entry, at: lo)
+        if entries.count == k {
+            full = true
+            barScore = entries[k - 1].score
+            barKey = entries[k - 1].key
+        }
     }
 }

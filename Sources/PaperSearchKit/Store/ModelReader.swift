@@ -3,7 +3,9 @@ import GRDB
 
 /// Reads the stored model: metadata, the rows of given terms, and all document rows in a few
 /// large BLOB reads. Shared by the query engine and the fold-in path.
-struct ModelReader {
+///
+/// `documents` is public for the benchmarks (loading every embedding is a measured hot path).
+public struct ModelReader {
     /// A vocabulary row.
     struct Term {
         var id: Int
@@ -16,14 +18,16 @@ struct ModelReader {
     }
 
     /// Every document row of the model.
-    struct Documents {
-        var pids: [Int64] = []
+    public struct Documents: Sendable {
+        public var pids: [Int64] = []
         /// rows x k, L2-normalised.
-        var embeddings: [Float] = []
-        var lengths: [Float] = []
-        var norms: [Float] = []
-        var dead: Set<Int> = []
-        var count: Int { pids.count }
+        public var embeddings: [Float] = []
+        public var lengths: [Float] = []
+        public var norms: [Float] = []
+        public var dead: Set<Int> = []
+        public var count: Int { pids.count }
+
+        public init() {}
     }
 
     /// The metadata, or nil when no model was fitted yet.
@@ -79,7 +83,7 @@ struct ModelReader {
 
     /// All document rows, chunk by chunk, each BLOB copied once into its final place.
     /// With `embeddings: false` the float32 embeddings are left out (`embeddings` stays empty).
-    static func documents(_ db: Database, k: Int, rowCount: Int, embeddings withEmbeddings: Bool = true) throws -> Documents {
+    public static func documents(_ db: Database, k: Int, rowCount: Int, embeddings withEmbeddings: Bool = true) throws -> Documents {
         var docs = Documents()
         var pids = ColumnBuffer<Int64>(count: rowCount)
         var embeddings = ColumnBuffer<Float>(count: withEmbeddings ? rowCount * k : 0)

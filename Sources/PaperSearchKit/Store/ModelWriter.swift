@@ -43,7 +43,8 @@ extension PaperStore {
     }
 
     /// Appends document rows as chunks of at most `chunkRows`, numbered after the last chunk.
-    static func appendChunks(
+    /// Public for the benchmarks (they write a synthetic model to time loading it).
+    public static func appendChunks(
         _ db: Database, firstRow: Int, chunkRows: Int, k: Int, folded: Bool, pids: [Int64], embeddings: [Float],
         lengths: [Float], norms: [Float], progress: ((Double) -> Void)? = nil
     ) throws {
