@@ -49,12 +49,10 @@ public struct FoldIn: Sendable {
             // 2. Load the changed papers, and the rows of those already in the model.
             var pids: [Int64] = []
             var batch: [(title: String, abstract: String)] = []
-            for slice in stride(from: 0, to: changed.count, by: 500) {
-                let ids = Array(changed[slice..<min(changed.count, slice + 500)])
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            try db.forEachInBatch(changed) { marks, arguments in
                 for row in try Row.fetchAll(
                     db, sql: "SELECT pid, title, abstract FROM papers WHERE id IN (\(marks)) ORDER BY pid",
-                    arguments: StatementArguments(ids))
+                    arguments: arguments)
                 {
                     pids.append(row[0])
                     batch.append((row[1], row[2]))

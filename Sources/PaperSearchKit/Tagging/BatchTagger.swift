@@ -307,12 +307,9 @@ public final class BatchTagger {
     func titles(_ pids: [Int64]) throws -> [Int64: (String, String)] {
         try store.read { db in
             var result: [Int64: (String, String)] = [:]
-            for start in stride(from: 0, to: pids.count, by: 500) {
-                let part = Array(pids[start..<min(pids.count, start + 500)])
-                let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            try db.forEachInBatch(pids) { marks, arguments in
                 for row in try Row.fetchAll(
-                    db, sql: "SELECT pid, id, title FROM papers WHERE pid IN (\(marks))",
-                    arguments: StatementArguments(part))
+                    db, sql: "SELECT pid, id, title FROM papers WHERE pid IN (\(marks))", arguments: arguments)
                 {
                     result[row[0]] = (row[1], row[2])
                 }
