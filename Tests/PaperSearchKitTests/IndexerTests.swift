@@ -120,6 +120,11 @@ final class IndexerTests: XCTestCase {
         let related = try engine.related(to: "demo:0042")
         XCTAssertFalse(related.contains { $0.id == "demo:0042" })
         XCTAssertEqual(related.count, 10)
+        for mode in SearchMode.allCases {
+            var options = QueryOptions()
+            options.mode = mode
+            XCTAssertEqual(try engine.search("qwzxv plorbix", options: options), [], "unknown terms match nothing (\(mode))")
+        }
         XCTAssertThrowsError(try engine.search("   ")) { error in
             guard case .emptyQuery = error as? PaperSearchError else { return XCTFail("\(error)") }
         }

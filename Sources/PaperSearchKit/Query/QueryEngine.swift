@@ -55,6 +55,8 @@ public final class QueryEngine {
             }
             return (vocabulary, postings)
         }
+        // No query term occurs in the corpus: nothing matches, in any mode.
+        if vocabulary.isEmpty { return [] }
         var bm25: [Float]? = nil
         var cosine: CosineScores? = nil
         switch options.mode {
