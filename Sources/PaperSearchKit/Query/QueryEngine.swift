@@ -391,15 +391,7 @@ extension QueryEngine {
     /// Papers most similar to a stored paper: cosine of the LSA embeddings, the paper itself
     /// excluded. `reference` is an arXiv id or abs/pdf URL (any version) or a namespaced id.
     public func related(to reference: String, options: QueryOptions = QueryOptions()) throws -> [SearchHit] {
-        let trimmed = reference.trimmingCharacters(in: .whitespaces)
-        let id: String
-        if let parsed = ArxivID.parse(trimmed) {
-            id = parsed.id
-        } else if ArxivID.isNamespaced(trimmed) {
-            id = trimmed
-        } else {
-            throw PaperSearchError.invalidArxivID(value: reference)
-        }
+        let id = try PaperStore.paperID(reference)
         guard let pid = try store.read({ db in
             try Int64.fetchOne(db, sql: "SELECT pid FROM papers WHERE id = ?", arguments: [id])
         }), let row = documents.pids.lastIndex(of: pid), !documents.dead.contains(row) else {

@@ -158,16 +158,21 @@ public final class PaperStore: Sendable {
                 try addCategory.execute(arguments: [paper.id, category, now])
             }
         }
-        if !paper.tags.isEmpty {
-            let addHuman = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO tags (paper_id, tag, origin, confidence, model, created_at)
-                VALUES (?, ?, 'human', 1.0, NULL, ?)
-                """)
-            for tag in paper.tags {
-                try addHuman.execute(arguments: [paper.id, tag, now])
-            }
+        for tag in paper.tags {
+            try addHumanTag(paperID: paper.id, tag: tag, now: now, in: db)
         }
         return outcome
+    }
+
+    /// Adds one human tag (kept if already there); returns whether a row was added.
+    @discardableResult
+    static func addHumanTag(paperID: String, tag: String, now: String, in db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO tags (paper_id, tag, origin, confidence, model, created_at)
+            VALUES (?, ?, 'human', 1.0, NULL, ?)
+            """)
+        try statement.execute(arguments: [paperID, tag, now])
+        return db.changesCount > 0
     }
 
     /// Number of stored papers.

@@ -30,12 +30,8 @@ extension PaperStore {
         return try write { db in
             try Self.requirePaper(id, db)
             var added = 0
-            for tag in normalized {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO tags (paper_id, tag, origin, confidence, model, created_at)
-                    VALUES (?, ?, 'human', 1.0, NULL, ?)
-                    """, arguments: [id, tag, now])
-                added += db.changesCount
+            for tag in normalized where try Self.addHumanTag(paperID: id, tag: tag, now: now, in: db) {
+                added += 1
             }
             return added
         }
