@@ -136,9 +136,11 @@ struct TagCommand: ParsableCommand {
 
     func printTimings(_ t: BatchTagger.Timings, since started: Date) {
         let line = String(
-            format: "timings: load model %.3f s, tags %.3f s, embed %.3f s, gather %.3f s, sgemm %.3f s, top-k %.3f s, vote %.3f s; in-process total %.3f s (wall %.3f s)\n",
-            t.load, t.tags, t.embed, t.gather, t.gemm, t.scan, t.vote, t.total, Date().timeIntervalSince(started))
-        let cpu = t.cpu.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f s", $0.key, $0.value) }
-        FileHandle.standardError.write(Data((line + "cpu: " + cpu.joined(separator: ", ") + "\n").utf8))
+            format: "timings: read+fold %.3f s, model load %.3f s and tags %.3f s (background, overlapping; waited %.3f s), "
+                + "gather %.3f s, sgemm %.3f s, top-k %.3f s, vote %.3f s; in-process %.3f s wall, %.3f s CPU "
+                + "(command %.3f s wall)\n",
+            t.embed, t.load, t.tags, t.wait, t.gather, t.gemm, t.scan, t.vote, t.wall, t.cpu,
+            Date().timeIntervalSince(started))
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -11,42 +11,80 @@ import GRDB
 public final class BatchTagger {
     public let store: PaperStore
     public let metadata: ModelMetadata
-    let documents: ModelReader.Documents
-    /// Live model row of each pid.
-    let rowByPid: [Int64: Int]
+    /// The model's document rows, loading on their own thread from `init` on, so that reading
+    /// the input, folding texts in and loading the tag table overlap with it.
+    private let model: BackgroundValue<LoadedModel>
+    /// Start of `init` (for the in-process wall time).
+    private let started: Double
+    private let cpuStarted: Double
 
-    /// Seconds spent in each step of the last call (loading the model counts in `load`).
+    /// The document rows of the model and the live row of each pid.
+    struct LoadedModel: Sendable {
+        var metadata: ModelMetadata
+        var documents: ModelReader.Documents
+        var rowByPid: [Int64: Int]
+    }
+
+    /// Seconds spent in each step of the last call. The loads run on their own threads and
+    /// overlap the other steps, so `wall` (from `init` to the report) is less than their sum.
     public struct Timings: Codable, Sendable, Equatable {
+        /// Loading the model's embeddings (background thread, from `init`).
         public var load = 0.0
+        /// Loading the evidence tags (background thread).
         public var tags = 0.0
+        /// Reading the inputs and folding texts in (calling thread).
         public var embed = 0.0
+        /// Waiting for the loads after the embedding step.
+        public var wait = 0.0
         public var gather = 0.0
         public var gemm = 0.0
         public var scan = 0.0
         public var vote = 0.0
-        public var total: Double { load + tags + embed + gather + gemm + scan + vote }
-        /// Process CPU seconds (all threads) of the same steps, less sensitive to a shared machine.
-        public var cpu: [String: Double] = [:]
+        /// In-process wall time from `init` to the finished report.
+        public var wall = 0.0
+        /// Process CPU seconds (all threads) over the same span.
+        public var cpu = 0.0
     }
     public private(set) var timings = Timings()
 
     public init(store: PaperStore) throws {
-        let start = Self.now()
-        let cpuStart = Self.cpuNow()
+        started = Self.now()
+        cpuStarted = Self.cpuNow()
         self.store = store
         let path = store.location.path
-        let loaded = try store.read { db -> (ModelMetadata, ModelReader.Documents) in
-            guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
-            return (meta, try ModelReader.documents(db, k: meta.k, rowCount: meta.rowCount))
+        guard let meta = try store.read({ db in try ModelReader.metadata(db, path: path) }) else {
+            throw PaperSearchError.noIndex(path: path)
         }
-        metadata = loaded.0
-        documents = loaded.1
-        var rows: [Int64: Int] = [:]
-        rows.reserveCapacity(documents.count)
-        for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
-        rowByPid = rows
-        timings.load = Self.now() - start
-        timings.cpu["load"] = Self.cpuNow() - cpuStart
+        metadata = meta
+        model = BackgroundValue {
+            try store.read { db -> LoadedModel in
+                // Metadata and rows in one read transaction: one model, even during a re-index.
+                guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
+                let documents = try ModelReader.documents(db, k: meta.k, rowCount: meta.rowCount)
+                var rows: [Int64: Int] = [:]
+                rows.reserveCapacity(documents.count)
+                for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
+                return LoadedModel(metadata: meta, documents: documents, rowByPid: rows)
+            }
+        }
+    }
+
+    /// The loaded model, checked to be the one whose metadata this tagger read (a re-index
+    /// that committed in between gives a clear error rather than mixed models).
+    private func loadedModel() throws -> LoadedModel {
+        let loaded = try model.value()
+        timings.load = model.seconds
+        guard loaded.metadata == metadata else {
+            throw PaperSearchError.database(
+                path: store.location.path, reason: "the index was rebuilt while tagging; run the command again")
+        }
+        return loaded
+    }
+
+    /// Records the in-process wall and CPU time up to now.
+    private func finishTimings() {
+        timings.wall = Self.now() - started
+        timings.cpu = Self.cpuNow() - cpuStarted
     }
 
     /// One paper to tag.
@@ -67,6 +105,7 @@ public final class BatchTagger {
     /// Tags the papers of input files (digest, JSONL, Atom).
     public func tag(files: [String], format: ImportFormat? = nil, options: TaggingOptions) throws -> TaggingReport {
         try options.validate()
+        let start = Self.now()
         var items: [Item] = []
         for file in files {
             var reader = try PaperFileReader(path: file, format: format)
@@ -108,13 +147,17 @@ public final class BatchTagger {
                 items[i].cutoff = TaggedCorpus.dateKey(published) ?? items[i].cutoff
             }
         }
+        timings.embed = Self.now() - start
         return try run(items, options: options)
     }
 
     /// Tags stored papers published from `since` through `until` (days, inclusive).
     public func tag(since: String, until: String?, options: TaggingOptions) throws -> TaggingReport {
         try options.validate()
-        return try run(try storedItems(since: since, until: until), options: options)
+        let start = Self.now()
+        let items = try storedItems(since: since, until: until)
+        timings.embed = Self.now() - start
+        return try run(items, options: options)
     }
 
     /// Stores the suggestions of `report` as predicted tags (never touching human tags).
@@ -141,13 +184,15 @@ public final class BatchTagger {
                     option: "--tags-from", value: o.tagsFrom.rawValue, expected: "one source for all settings")
             }
         }
+        var start = Self.now()
         let items = try storedItems(since: since, until: until)
+        timings.embed = Self.now() - start
         let maxK = options.map(\.neighbours).max() ?? first.neighbours
         let (corpus, search, neighbours) = try neighbours(items, source: first.tagsFrom, k: maxK)
         let truth: [Set<String>] = items.map { item in
             Set((item.pid.flatMap { corpus.tagsByPid[$0] } ?? []).map { corpus.names[Int($0)] })
         }
-        let start = Self.now()
+        start = Self.now()
         var results: [TagEvaluation] = []
         for o in options {
             var predicted: [[String]] = []
@@ -162,6 +207,7 @@ public final class BatchTagger {
                 metrics: TagMetrics(predicted: predicted, truth: truth)))
         }
         timings.vote = Self.now() - start
+        finishTimings()
         return results
     }
 
@@ -189,37 +235,38 @@ public final class BatchTagger {
     func neighbours(_ items: [Item], source: TagSource, k: Int) throws
         -> (TaggedCorpus, NeighbourSearch, [[TagVoter.Neighbour]])
     {
+        // The tag table loads on its own thread while the texts not in the store fold in here
+        // (and the model's rows go on loading, see `init`).
+        let store = self.store
+        let corpusLoad = BackgroundValue { try store.read { db in try TaggedCorpus.load(db, source: source) } }
         var start = Self.now()
-        var cpu = Self.cpuNow()
-        let corpus = try store.read { db in try TaggedCorpus.load(db, source: source) }
-        timings.tags = Self.now() - start
-        timings.cpu["tags"] = Self.cpuNow() - cpu
-        start = Self.now()
-        cpu = Self.cpuNow()
         let dims = metadata.k
         var queries = [Float](repeating: 0, count: items.count * dims)
-        var toFold: [Int] = []
+        try fold(items.indices.filter { items[$0].pid == nil }, of: items, into: &queries)
+        timings.embed += Self.now() - start
+        start = Self.now()
+        let model = try loadedModel()
+        let corpus = try corpusLoad.value()
+        timings.tags = corpusLoad.seconds
+        timings.wait = Self.now() - start
+        let documents = model.documents
+        // Stored papers: their model row, or folded in too when stored but not yet indexed.
+        var unindexed: [Int] = []
         documents.embeddings.withUnsafeBufferPointer { e in
             for (i, item) in items.enumerated() {
-                guard let pid = item.pid, let row = rowByPid[pid] else {
-                    toFold.append(i)
+                guard let pid = item.pid else { continue }
+                guard let row = model.rowByPid[pid] else {
+                    unindexed.append(i)
                     continue
                 }
                 for j in 0..<dims { queries[i * dims + j] = e[row * dims + j] }
             }
         }
-        if !toFold.isEmpty {
-            let folder = TextFolder(options: metadata.analyzer, titleWeight: metadata.titleWeight, k: dims)
-            let folded = try folder.embed(toFold.map { (items[$0].title, items[$0].abstract) }, store: store)
-            for (n, i) in toFold.enumerated() {
-                for j in 0..<dims { queries[i * dims + j] = folded[n * dims + j] }
-            }
-        }
-        foldedIndices = Set(toFold)
-        timings.embed = Self.now() - start
-        timings.cpu["embed"] = Self.cpuNow() - cpu
         start = Self.now()
-        cpu = Self.cpuNow()
+        try fold(unindexed, of: items, into: &queries)
+        timings.embed += Self.now() - start
+        foldedIndices = Set(items.indices.filter { items[$0].pid == nil }).union(unindexed)
+        start = Self.now()
         let batchPids = Set(items.compactMap(\.pid))
         let maxCutoff = items.map(\.cutoff).max() ?? Int64.max
         var search = NeighbourSearch(k: dims)
@@ -258,8 +305,18 @@ public final class BatchTagger {
         let found = search.search(queries, cutoffs: items.map(\.cutoff), neighbours: k)
         timings.gemm = search.gemmSeconds
         timings.scan = search.scanSeconds
-        timings.cpu["gather+sgemm+top-k"] = Self.cpuNow() - cpu
         return (corpus, search, found)
+    }
+
+    /// Folds the texts of `items[indices]` into the latent space, into their rows of `queries`.
+    private func fold(_ indices: [Int], of items: [Item], into queries: inout [Float]) throws {
+        guard !indices.isEmpty else { return }
+        let dims = metadata.k
+        let folder = TextFolder(options: metadata.analyzer, titleWeight: metadata.titleWeight, k: dims)
+        let folded = try folder.embed(indices.map { (items[$0].title, items[$0].abstract) }, store: store)
+        for (n, i) in indices.enumerated() {
+            for j in 0..<dims { queries[i * dims + j] = folded[n * dims + j] }
+        }
     }
 
     /// Indices of the last batch's items that were folded in from text.
@@ -298,6 +355,7 @@ public final class BatchTagger {
                 suggestions: suggestions))
         }
         timings.vote = Self.now() - start
+        finishTimings()
         return TaggingReport(
             model: options.modelName(createdAt: metadata.createdAt), options: options, candidates: search.eligible,
             papers: papers)

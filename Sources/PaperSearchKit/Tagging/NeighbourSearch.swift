@@ -14,8 +14,10 @@ struct NeighbourSearch {
     var eligible = 0
     let k: Int
 
-    /// Largest score block held at once.
-    static let maxScoreBytes = 128 * 1024 * 1024
+    /// Largest score block held at once. Measured on the arXiv sample (1,000 queries x 105k
+    /// candidates): 32 MB blocks (~75 queries per sgemm) keep sgemm at full speed and fault in a
+    /// quarter of the pages of 128 MB blocks, which spent ~10% of the search zeroing and faulting.
+    static let maxScoreBytes = 32 * 1024 * 1024
 
     /// Seconds in sgemm and in the top-k scans during the last `search`.
     private(set) var gemmSeconds = 0.0
@@ -33,7 +35,8 @@ struct NeighbourSearch {
         var result = [[TagVoter.Neighbour]](repeating: [], count: n)
         guard n > 0, nc > 0, neighbours > 0 else { return result }
         let block = max(1, min(n, Self.maxScoreBytes / (4 * nc)))
-        var scores = [Float](repeating: 0, count: block * nc)
+        // sgemm with beta = 0 writes every score, so the buffer needs no zeroing.
+        var scores = [Float](unsafeUninitializedCapacity: block * nc) { _, initialized in initialized = block * nc }
         let threads = ProcessInfo.processInfo.activeProcessorCount
         // When every candidate is older than every cutoff the scan skips the date test.
         let newest = dates.max() ?? Int64.min

@@ -3,7 +3,7 @@ import GRDB
 
 /// The stored tags that count as evidence (one `TagSource`), per paper pid, with each
 /// paper's publication time as a sortable key. Tag ids are numbered in name order.
-struct TaggedCorpus {
+struct TaggedCorpus: Sendable {
     /// Tag names, sorted; a tag id indexes this array.
     var names: [String] = []
     /// Tag ids per paper pid (sorted), only papers with at least one tag.
