@@ -97,6 +97,37 @@ final class QuantizedQueryTests: XCTestCase {
         XCTAssertEqual(related.first?.id, "demo:0042")
     }
 
+    /// A paper replaced by a newer version through `add` leaves a dead row whose postings stay
+    /// until the next refit; BM25's document frequency counts live rows only.
+    func testBM25DocumentFrequencySkipsSupersededRows() throws {
+        let store = try indexedDemo("df.sqlite")
+        let before = try QueryEngine(store: store)
+        let term = try XCTUnwrap(before.queryTerms("memory").first)
+        let postings = { (engine: QueryEngine) -> [(row: Int, tf: Float)] in
+            try store.read { db in
+                let entry = try XCTUnwrap(try ModelReader.terms(db, [term], k: engine.metadata.k)[term])
+                return try ModelReader.postings(db, termID: entry.id)
+            }
+        }
+        let listBefore = try postings(before)
+        XCTAssertEqual(before.liveDocumentFrequency(listBefore), Float(listBefore.count))
+        // Version 3 of demo:0042 (a memory-layer paper) no longer mentions memory: its old row is dead.
+        let record = IndexerTests.record("demo:0042", "Attention over very long documents", "A transformer reads long documents.")
+            .replacingOccurrences(of: "\"version\":1", with: "\"version\":3")
+        let file = directory.appendingPathComponent("v3.jsonl")
+        try Data((record + "\n").utf8).write(to: file)
+        _ = try FoldIn(store: store).add(files: [file.path])
+        let after = try QueryEngine(store: store)
+        XCTAssertEqual(after.documents.dead.count, before.documents.dead.count + 1)
+        let listAfter = try postings(after)
+        XCTAssertEqual(listAfter.count, listBefore.count, "the dead row keeps its posting until the refit")
+        XCTAssertEqual(after.liveDocumentFrequency(listAfter), Float(listBefore.count - 1))
+        var options = QueryOptions()
+        options.mode = .bm25
+        options.limit = 1000
+        XCTAssertFalse(try after.search("memory", options: options).contains { $0.title.contains("Nearest-Neighbor Memory") })
+    }
+
     func testExplanationSharesAddUp() throws {
         let store = try indexedDemo("explain.sqlite")
         let engine = try QueryEngine(store: store)

@@ -43,7 +43,7 @@ extension QueryEngine {
                 let tf = tfs[term]?[row] ?? 0
                 var item = HitExplanation.Term(term: term, shared: tf > 0, contribution: 0)
                 if usesBM25, tf > 0, let list = postings[term] {
-                    let df = Float(list.count)
+                    let df = liveDocumentFrequency(list)
                     let idf = log(1 + (live - df + 0.5) / (df + 0.5))
                     let norm = options.k1 * (1 - options.b + options.b * documents.lengths[row] / max(avgdl, 1e-6))
                     item.bm25 = idf * tf * (options.k1 + 1) / (tf + norm)

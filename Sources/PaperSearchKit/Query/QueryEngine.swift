@@ -35,7 +35,8 @@ public final class QueryEngine {
         documents = loaded.1
         codes = loaded.2
         rowReader = loaded.3
-        analyzer = try Analyzer(options: metadata.analyzer)
+        // A query has a few distinct tokens: a small term cache (the default sizes one for a corpus).
+        analyzer = try Analyzer(options: metadata.analyzer, cacheCapacity: 4096)
     }
 
     /// Ranks papers for free text.
@@ -185,7 +186,7 @@ public final class QueryEngine {
         let k1 = options.k1, b = options.b
         for term in terms {
             guard let list = postings[term], !list.isEmpty else { continue }
-            let df = Float(list.count)
+            let df = liveDocumentFrequency(list)
             let idf = log(1 + (n - df + 0.5) / (df + 0.5))
             documents.lengths.withUnsafeBufferPointer { lengths in
                 for (row, tf) in list {
@@ -195,6 +196,13 @@ public final class QueryEngine {
             }
         }
         return scores
+    }
+
+    /// A term's document frequency over the live rows: rows superseded by `add` (dead) keep
+    /// their postings until the next refit and are not counted.
+    func liveDocumentFrequency(_ list: [(row: Int, tf: Float)]) -> Float {
+        let dead = documents.dead
+        return Float(dead.isEmpty ? list.count : list.reduce(0) { $0 + (dead.contains($1.row) ? 0 : 1) })
     }
 
     /// Normalised TF-IDF query vector over the LSA vocabulary: (column, weight) pairs.
