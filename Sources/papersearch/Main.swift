@@ -8,7 +8,9 @@ import PaperSearchKit
 enum Main {
     static func main() async {
         do {
-            var command = try PaperSearchCommand.parseAsRoot()
+            let names = Set(PaperSearchCommand.configuration.subcommands.map { $0._commandName })
+            let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()), subcommands: names)
+            var command = try PaperSearchCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

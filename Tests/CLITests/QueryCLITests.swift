@@ -171,6 +171,21 @@ final class QueryCLITests: XCTestCase {
         assertFails(try cli.run(["topics", "-n", "0"]), status: 2, contains: ["'0'", "1 to 1000"])
     }
 
+    /// `--db` (and `-q`) written before the subcommand go to the subcommand; before a query they
+    /// stay with the default search.
+    func testGlobalOptionsBeforeSubcommand() throws {
+        let cli = try demo()
+        let info = try cli.run(["--db", cli.database, "info", "--json"], noDB: true)
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("\"papers\""), info.stdout)
+        let topics = try cli.run(["--db=\(cli.database)", "-q", "topics", "-n", "2"], noDB: true)
+        XCTAssertEqual(topics.status, 0, topics.stderr)
+        let before = try cli.run(["--db", cli.database, "retrieval augmented generation", "-n", "3"], noDB: true)
+        let after = try cli.run(["retrieval augmented generation", "-n", "3"])
+        XCTAssertEqual(before.status, 0, before.stderr)
+        XCTAssertEqual(before.stdout, after.stdout)
+    }
+
     func testNoIndexYet() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-noindex-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
