@@ -6,6 +6,9 @@
 //   one `BLAS.sgemv` (E·q) then a `TopK(10)` pass over all rows skipping dead rows (the loop of
 //   `QueryEngine.search`); the in-process peer figures are numpy 8.0 ms, FAISS flat 11.9 ms.
 //   Reported with MB/s of embeddings read.
+// - "int8 scan": what a whole-process query does on an index with `doc_codes`: approximate cosines
+//   from the 1-byte codes (27 MB, `QuantizedEmbeddings.dots`, four rows per pass) plus the error
+//   bound; the exact re-scoring of the few candidates is not included. Reported with MB/s of codes.
 // - "top-10 alone": the selection pass over 105,720 precomputed scores.
 // - "sgemm tagging": scores of 1,000 new papers against all 105,720 (C = Q·Eᵀ, 1,000 × 105,720 × 256,
 //   54 GFLOP), the kNN tagging product; reported as MFLOP/s.
@@ -44,6 +47,20 @@ func registerQueryBenchmarks() {
         benchmark.measurement(BenchConfig.memoryMegabytesPerSecond, Int(Double(n * k * 4) / ns * 1e3))
     } setup: {
         _ = BenchData.embeddings
+    }
+
+    Benchmark("Query: int8 scan 105,720x256 (doc_codes)",
+              configuration: BenchConfig.make(iterations: 200, seconds: 10,
+                                              extra: [BenchConfig.memoryMegabytesPerSecond], units: .microseconds)
+    ) { benchmark in
+        let (codes, quantized) = QueryInputs.codes
+        let q = QueryInputs.query
+        var scores = [Float](repeating: 0, count: n)
+        let ns = timed { blackHole(quantized.dots(codes: codes, q, into: &scores)) }
+        blackHole(scores[0])
+        benchmark.measurement(BenchConfig.memoryMegabytesPerSecond, Int(Double(n * k) / ns * 1e3))
+    } setup: {
+        _ = QueryInputs.codes
     }
 
     Benchmark("Query: top-10 selection alone over 105,720",
@@ -98,6 +115,11 @@ enum QueryInputs {
             for j in 0..<k { s += BenchData.embeddings[i * k + j] * query[j] }
             return s
         }
+    }()
+    /// The int8 codes of all embeddings, as `papersearch index` stores them.
+    static let codes: ([Int8], QuantizedEmbeddings) = {
+        let (scales, codes) = QuantizedEmbeddings.encode(BenchData.embeddings[...], k: BenchData.k)
+        return (codes, QuantizedEmbeddings(k: BenchData.k, scales: scales))
     }()
     /// 1,000 query embeddings (new papers to tag).
     static let batch: [Float] = BenchData.unitRows(rows: 1_000, cols: BenchData.k, seed: BenchData.seed &+ 4)

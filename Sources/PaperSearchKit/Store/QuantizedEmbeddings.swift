@@ -8,14 +8,20 @@ import GRDB
 /// query vector x the approximate dot product s_i (c_i . x) differs from e_i . x by at most
 /// s_i / 2 * ||x||_1 (each |e_ij - s_i c_ij| <= s_i / 2), which `bound` returns; the query engine
 /// re-scores with the exact float32 rows every paper whose bound could change the top k.
-struct QuantizedEmbeddings {
-    let k: Int
+public struct QuantizedEmbeddings: Sendable {
+    public let k: Int
     /// One scale per row.
-    var scales: [Float] = []
-    var count: Int { scales.count }
+    public var scales: [Float] = []
+    public var count: Int { scales.count }
+
+    /// Codes of rows with k values each; fill `scales` (see `encode`).
+    public init(k: Int, scales: [Float] = []) {
+        self.k = k
+        self.scales = scales
+    }
 
     /// Codes and scales of `rows` rows of `embeddings` (row-major, k values each).
-    static func encode(_ embeddings: ArraySlice<Float>, k: Int) -> (scales: [Float], codes: [Int8]) {
+    public static func encode(_ embeddings: ArraySlice<Float>, k: Int) -> (scales: [Float], codes: [Int8]) {
         let rows = k > 0 ? embeddings.count / k : 0
         var scales = [Float](repeating: 0, count: rows)
         var codes = [Int8](repeating: 0, count: rows * k)
@@ -118,7 +124,7 @@ struct QuantizedEmbeddings {
     }
 
     /// The same from codes already in memory (every row).
-    func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
+    public func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
         codes.withUnsafeBufferPointer { dots($0, firstRow: 0, Self.fixedPoint(x), into: &out) }
         return Self.errorFactor(x)
     }
