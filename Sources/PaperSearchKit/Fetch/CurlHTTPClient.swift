@@ -62,7 +62,7 @@ struct CurlHTTPClient: Sendable {
         }
         guard code == 0 else {
             let reason = reason(code: Int(code), detail: response.body_overflow != 0 ? "out of memory" : detail,
-                                timeout: timeout)
+                                timeout: timeout, status: response.status)
             return .failure(.network(url: url, reason: reason))
         }
         guard response.status > 0 else {
@@ -78,7 +78,8 @@ struct CurlHTTPClient: Sendable {
     ///   - code: the `CURLcode`, or `CCURL_NO_LIBRARY` (-1) when libcurl could not be loaded.
     ///   - detail: libcurl's own one-line message (or the loader's), used for codes not named here.
     ///   - timeout: the idle timeout, quoted by the timeout reason.
-    static func reason(code: Int, detail: String, timeout: Int) -> String {
+    ///   - status: the HTTP status received before the failure (a 3xx means a redirect was refused), else 0.
+    static func reason(code: Int, detail: String, timeout: Int, status: Int = 0) -> String {
         let detail = AtomFeedParser.collapseWhitespace(detail)
         switch code {
         case Int(CCURL_NO_LIBRARY):
@@ -102,6 +103,10 @@ struct CurlHTTPClient: Sendable {
             return "bad server response"
         case 42: // CURLE_ABORTED_BY_CALLBACK (our cancel flag)
             return "cancelled"
+        case 1 where (300..<400).contains(status): // CURLE_UNSUPPORTED_PROTOCOL: redirect to e.g. file:// refused
+            return "bad redirect"
+        case 1 where detail.contains("HTTP/0.9"): // CURLE_UNSUPPORTED_PROTOCOL: a reply without an HTTP status line
+            return "bad server response"
         case 1, 3: // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
             return "unsupported URL"
         case 47: // CURLE_TOO_MANY_REDIRECTS
