@@ -52,9 +52,11 @@ struct XMLEventReader {
         /// Line of the tag's `<`.
         let line: Int
 
-        /// The value of the first attribute with this local name (any prefix), nil when absent.
+        /// The value of the attribute with this local name: the unprefixed one, else the first prefixed
+        /// one (namespace declarations excluded); nil when absent.
         func attribute(_ localName: String) -> String? {
-            attributes.first { $0.localName == localName && $0.prefix != "xmlns" && $0.qualifiedName != "xmlns" }?.value
+            let candidates = attributes.filter { $0.localName == localName && $0.prefix != "xmlns" && $0.qualifiedName != "xmlns" }
+            return (candidates.first { $0.prefix == nil } ?? candidates.first)?.value
         }
     }
 
