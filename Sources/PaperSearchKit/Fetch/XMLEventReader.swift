@@ -197,6 +197,7 @@ struct XMLEventReader {
         }
 
         var raw: [(name: String, value: String)] = []
+        var names: Set<String> = []
         var emptyElement = false
         while true {
             let hadSpace = skipWhitespace()
@@ -227,7 +228,7 @@ struct XMLEventReader {
             position += 1
             skipWhitespace()
             let value = try readAttributeValue(attributeName, element: name)
-            if raw.contains(where: { $0.name == attributeName }) {
+            guard names.insert(attributeName).inserted else {
                 throw failure("attribute '\(attributeName)' given twice in <\(name)>")
             }
             raw.append((attributeName, value))
@@ -251,8 +252,8 @@ struct XMLEventReader {
             }
             attributes.append(Attribute(qualifiedName: attributeName, prefix: split.prefix, localName: split.local, value: value))
         }
-        var scope = scopes[scopes.count - 1]
-        scope.merge(bindings) { _, new in new }
+        // Without declarations the element shares its parent's bindings (no copy).
+        let scope = bindings.isEmpty ? scopes[scopes.count - 1] : scopes[scopes.count - 1].merging(bindings) { _, new in new }
 
         // Every prefix must be declared; no two attributes may share namespace and local name.
         let elementURI: String?
