@@ -36,7 +36,13 @@ let package = Package(
             dependencies: [
                 "PaperSearchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The Swift runtime and Foundation linked in: a process starts without loading ~60 shared
+            // libraries (nothing imports FoundationNetworking or FoundationXML, so no curl, libxml2 or ICU).
+            // -static-stdlib when compiling too: the compiler then reads the modules of lib/swift_static, whose
+            // autolink entries name the static libraries Foundation needs (CoreFoundation, _FoundationICU, ...).
+            swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .testTarget(
             name: "PaperSearchKitTests",
