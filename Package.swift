@@ -19,10 +19,13 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl, loaded with dlopen at run time by `papersearch fetch` only (runtime package libcurl4);
+        // not linked, so a query never loads it.
+        .target(name: "CCurl", path: "Sources/CCurl"),
         .target(
             name: "PaperSearchKit",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CStemmer", "CZlib",
+                "CBLAS", "CLAPACKE", "CCurl", "CStemmer", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -33,7 +36,13 @@ let package = Package(
             dependencies: [
                 "PaperSearchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The Swift runtime and Foundation linked in: a process starts without loading ~60 shared
+            // libraries (nothing imports FoundationNetworking or FoundationXML, so no curl, libxml2 or ICU).
+            // -static-stdlib when compiling too: the compiler then reads the modules of lib/swift_static, whose
+            // autolink entries name the static libraries Foundation needs (CoreFoundation, _FoundationICU, ...).
+            swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
         .testTarget(
             name: "PaperSearchKitTests",

@@ -5,10 +5,12 @@
 #   liblapacke-dev       lapacke.h + liblapacke (QR and small SVD)
 #   libopenblas0-pthread the fast BLAS/LAPACK behind libblas.so.3 at run time (Debian alternatives)
 #   libstemmer-dev       Snowball stemmers (libstemmer.h)
-#   zlib1g-dev           zlib (reading .gz files); libcurl4, libxml2: run time of Foundation networking / XML
+#   zlib1g-dev           zlib (reading .gz files)
+#   libcurl4             HTTP for `papersearch fetch`, loaded with dlopen at run time (not linked)
+# (The Swift toolchain itself needs libxml2 and libcurl too; see its own installation notes.)
 # Runs `apt-get update` once, and only when something is missing. Uses sudo when not root.
 set -euo pipefail
-packages=(libsqlite3-dev libblas-dev liblapacke-dev libopenblas0-pthread libstemmer-dev zlib1g-dev libcurl4 libxml2)
+packages=(libsqlite3-dev libblas-dev liblapacke-dev libopenblas0-pthread libstemmer-dev zlib1g-dev libcurl4)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

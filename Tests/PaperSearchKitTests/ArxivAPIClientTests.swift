@@ -216,7 +216,7 @@ final class ArxivAPIClientTests: XCTestCase {
     func testTimeoutIsOneLineNetworkError() async throws {
         let server = try startServer { _ in .stall }
         let started = ContinuousClock.now
-        // 0.4 s is rounded up to 1 s (URLSession on Linux truncates fractions to 0, which times out at once).
+        // 0.4 s is rounded up to 1 s (libcurl's low-speed time counts whole seconds).
         let error = await expectError { _ = try await self.client(server, timeout: 0.4).fetch(ids: ["2310.04417"]) }
         XCTAssertEqual(error.flatMap { if case .network(_, let reason) = $0 { reason } else { nil } }, "timed out after 1 s")
         XCTAssertFalse(error?.description.contains("\n") ?? true)

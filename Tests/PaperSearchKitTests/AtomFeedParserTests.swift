@@ -103,7 +103,7 @@ final class AtomFeedParserTests: XCTestCase {
         XCTAssertEqual(path, "malformed.xml")
         // <summary> opened on line 7 is closed by </entry> on line 8.
         XCTAssertEqual(line, 8)
-        XCTAssertEqual(reason, "malformed XML (opening and ending tag mismatch, libxml2 error 76)")
+        XCTAssertEqual(reason, "malformed XML (closing tag </entry> does not match <summary> opened on line 7)")
         XCTAssertFalse(error?.description.contains("\n") ?? true)
     }
 

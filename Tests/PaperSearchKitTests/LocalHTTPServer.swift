@@ -19,6 +19,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         let path: String
         /// Query parameters, percent-decoded (`+` as space).
         let query: [String: String]
+        /// Request headers by lowercased name (the last one wins).
+        let headers: [String: String]
         let received: ContinuousClock.Instant
     }
 
@@ -27,6 +29,8 @@ final class LocalHTTPServer: @unchecked Sendable {
         case respond(status: Int, body: Data)
         /// Never answer (the connection stays open until `stop()`).
         case stall
+        /// Send these bytes as the whole answer (status line and headers included), then close.
+        case raw(Data)
     }
 
     typealias Handler = @Sendable (Request) -> Action
@@ -170,6 +174,10 @@ final class LocalHTTPServer: @unchecked Sendable {
             sendAll(fd, Data(header.utf8) + body)
             shutdown(fd, Int32(SHUT_WR))
             close(fd)
+        case .raw(let bytes):
+            sendAll(fd, bytes)
+            shutdown(fd, Int32(SHUT_WR))
+            close(fd)
         }
     }
 
@@ -190,7 +198,13 @@ final class LocalHTTPServer: @unchecked Sendable {
     }
 
     private func parse(_ head: String) -> Request? {
-        guard let requestLine = head.components(separatedBy: "\r\n").first else { return nil }
+        let lines = head.components(separatedBy: "\r\n")
+        guard let requestLine = lines.first else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
         let parts = requestLine.split(separator: " ")
         guard parts.count == 3, parts[0] == "GET" else { return nil }
         let target = String(parts[1])
@@ -205,7 +219,7 @@ final class LocalHTTPServer: @unchecked Sendable {
                 query[decode(nameValue[0])] = nameValue.count == 2 ? decode(nameValue[1]) : ""
             }
         }
-        return Request(target: target, path: String(pieces[0]), query: query, received: ContinuousClock.now)
+        return Request(target: target, path: String(pieces[0]), query: query, headers: headers, received: ContinuousClock.now)
     }
 
     private func sendAll(_ fd: Int32, _ data: Data) {

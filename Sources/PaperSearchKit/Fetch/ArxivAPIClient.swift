@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Client of the arXiv query API (`https://export.arxiv.org/api/query`, documented at
 /// https://info.arxiv.org/help/api/user-manual.html).
@@ -11,6 +8,7 @@ import FoundationNetworking
 /// - Waits `delay` between consecutive requests (the API's terms ask for 3 s).
 /// - Retries a page that comes back empty before `totalResults` is reached (a known API glitch).
 /// - Reports failures as one-line `PaperSearchError`s: `.network`, `.httpStatus`, `.arxivAPI`.
+/// - Talks HTTP through `CurlHTTPClient` (libcurl, loaded only when a request is made).
 ///
 /// Papers come back deduplicated by id (the highest version wins), in the order first seen.
 public struct ArxivAPIClient: Sendable {
@@ -39,7 +37,7 @@ public struct ArxivAPIClient: Sendable {
     /// Pause between two consecutive requests.
     public var delay: Duration
     /// Per-request timeout in seconds: how long a request may go without receiving data. Rounded up
-    /// to whole seconds (at least 1), because URLSession on Linux truncates fractions (0.5 would time out at once).
+    /// to whole seconds (at least 1), because libcurl's low-speed time counts whole seconds.
     public var timeout: Double
     /// How many times an unexpectedly empty page is asked for again before giving up.
     public var emptyPageRetries: Int
@@ -88,8 +86,7 @@ public struct ArxivAPIClient: Sendable {
         let batchSize = try Self.checkRange(idBatchSize, option: "--batch-size", in: 1...Self.maxPageSize)
         let timeout = try effectiveTimeout()
 
-        let session = makeSession(timeout: timeout)
-        defer { session.finishTasksAndInvalidate() }
+        let http = CurlHTTPClient(timeout: timeout, userAgent: Self.userAgent)
         var pacer = RequestPacer(delay: delay)
         var papers: [Paper] = []
         progress(0, requested.count)
@@ -102,7 +99,7 @@ public struct ArxivAPIClient: Sendable {
             ])
             try await pacer.wait()
             defer { pacer.finished() }
-            let feed = try await get(url, session: session, timeout: timeout)
+            let feed = try await get(url, http: http)
             papers.append(contentsOf: feed.papers)
             progress(min(Self.deduplicate(papers).count, requested.count), requested.count)
         }
@@ -123,8 +120,7 @@ public struct ArxivAPIClient: Sendable {
         let pageSize = try Self.checkRange(self.pageSize, option: "--page-size", in: 1...Self.maxPageSize)
         let timeout = try effectiveTimeout()
 
-        let session = makeSession(timeout: timeout)
-        defer { session.finishTasksAndInvalidate() }
+        let http = CurlHTTPClient(timeout: timeout, userAgent: Self.userAgent)
         var pacer = RequestPacer(delay: delay)
         var papers: [Paper] = []
         var start = 0
@@ -141,7 +137,7 @@ public struct ArxivAPIClient: Sendable {
             ])
             try await pacer.wait()
             defer { pacer.finished() }
-            let feed = try await get(url, session: session, timeout: timeout)
+            let feed = try await get(url, http: http)
             if feed.papers.isEmpty {
                 // An empty page before the known total is the API's glitch (it then often also says
                 // totalResults 0): ask again. On the first page, the page's own total decides.
@@ -237,51 +233,30 @@ public struct ArxivAPIClient: Sendable {
 
     // MARK: - HTTP
 
+    /// `User-Agent` of every request.
+    static let userAgent = "papersearch (arXiv API client)"
+
     /// `timeout` rounded up to whole seconds, at least 1 (see `timeout`).
-    private func effectiveTimeout() throws -> Double {
+    private func effectiveTimeout() throws -> Int {
         guard timeout.isFinite, timeout > 0 else {
             throw PaperSearchError.invalidOption(option: "--timeout", value: String(timeout), expected: "a positive number of seconds")
         }
-        return max(1, timeout.rounded(.up))
-    }
-
-    private func makeSession(timeout: Double) -> URLSession {
-        let configuration = URLSessionConfiguration.ephemeral
-        // An idle timeout (no data for `timeout` seconds); a slow but flowing download is not cut off.
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpAdditionalHeaders = ["User-Agent": "papersearch (arXiv API client)"]
-        return URLSession(configuration: configuration)
+        // Finite and positive; capped at a day so the conversion to Int cannot overflow.
+        return Int(min(86_400, max(1, timeout.rounded(.up))))
     }
 
     /// One GET: network failures -> `.network`, non-200 -> `.httpStatus` (or `.arxivAPI` when the body is
     /// the API's error feed), 200 -> the parsed feed (error feed -> `.arxivAPI`).
-    private func get(_ url: URL, session: URLSession, timeout: Double) async throws -> AtomFeed {
-        var request = URLRequest(url: url)
-        request.httpMethod = "GET"
-        request.timeoutInterval = timeout
-        request.setValue("application/atom+xml", forHTTPHeaderField: "Accept")
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PaperSearchError.network(url: url.absoluteString, reason: Self.networkReason(error, timeout: timeout))
-        }
-        guard let http = response as? HTTPURLResponse else {
-            throw PaperSearchError.network(url: url.absoluteString, reason: "not an HTTP response")
-        }
-        guard http.statusCode == 200 else {
+    private func get(_ url: URL, http: CurlHTTPClient) async throws -> AtomFeed {
+        let response = try await http.get(url.absoluteString, accept: "application/atom+xml")
+        guard response.status == 200 else {
             // The API sends its error feed with a 400 status; its message says more than the number.
-            if let apiError = Self.apiError(in: data, url: url) {
+            if let apiError = Self.apiError(in: response.body, url: url) {
                 throw apiError
             }
-            throw PaperSearchError.httpStatus(url: url.absoluteString, status: http.statusCode)
+            throw PaperSearchError.httpStatus(url: url.absoluteString, status: response.status)
         }
-        return try AtomFeedParser.parse(data, path: url.absoluteString)
+        return try AtomFeedParser.parse(response.body, path: url.absoluteString)
     }
 
     /// The `.arxivAPI` error when `data` is the API's error feed, else nil.
@@ -294,37 +269,6 @@ public struct ArxivAPIClient: Sendable {
             }
         } catch {}
         return nil
-    }
-
-    /// A short one-line reason for a URLSession failure (no multi-line NSError dumps).
-    static func networkReason(_ error: Error, timeout: Double) -> String {
-        if let urlError = error as? URLError {
-            switch urlError.code {
-            case .timedOut: return "timed out after \(formatSeconds(timeout)) s"
-            case .cannotFindHost, .dnsLookupFailed: return "cannot resolve host name"
-            case .cannotConnectToHost: return "cannot connect to host (connection refused or unreachable)"
-            case .notConnectedToInternet: return "no network connection"
-            case .networkConnectionLost: return "connection lost"
-            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-                 .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
-                return "TLS connection failed"
-            case .badServerResponse: return "bad server response"
-            case .cancelled: return "cancelled"
-            case .unsupportedURL, .badURL: return "unsupported URL"
-            case .httpTooManyRedirects, .redirectToNonExistentLocation: return "bad redirect"
-            case .resourceUnavailable, .zeroByteResource, .cannotDecodeRawData, .cannotDecodeContentData:
-                return "unusable response body"
-            default: return "URL error \(urlError.code.rawValue)"
-            }
-        }
-        let nsError = error as NSError
-        let first = nsError.localizedDescription.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        let line = AtomFeedParser.collapseWhitespace(first)
-        return line.isEmpty ? "\(nsError.domain) error \(nsError.code)" : line
-    }
-
-    private static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 
     /// Keeps one paper per id: the highest version (a known version beats none), at the position the id

@@ -1,11 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Parses the arXiv API's Atom responses (`export.arxiv.org/api/query`) into papers.
 ///
-/// Understood layout (namespaces are resolved, so any prefix works):
+/// Reads the XML with `XMLEventReader` (strict, no DTDs or custom entities). Understood layout
+/// (elements are matched by local name, so any namespace prefix works):
 ///
 ///     <feed xmlns="http://www.w3.org/2005/Atom">
 ///       <opensearch:totalResults>5</opensearch:totalResults>   (also startIndex, itemsPerPage)
@@ -34,20 +32,19 @@ public enum AtomFeedParser {
         guard data.contains(where: { !isXMLWhitespace($0) }) else {
             throw PaperSearchError.malformedRecord(path: path, line: 1, reason: "empty document, expected an arXiv API Atom feed")
         }
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
-        parser.shouldResolveExternalEntities = false
-        let collector = AtomCollector(path: path)
-        parser.delegate = collector
-        let ok = parser.parse()
-        if let failure = collector.failure {
-            throw failure
-        }
-        guard ok else {
-            // A parse failure the delegate did not see (should not happen, but stay one line).
-            let line = max(parser.lineNumber, 1)
-            throw PaperSearchError.malformedRecord(path: path, line: line, reason: "malformed XML")
+        var reader = try XMLEventReader(data, path: path)
+        var collector = AtomCollector(path: path)
+        reading: while true {
+            switch try reader.next() {
+            case .startElement(let element):
+                try collector.start(element)
+            case .endElement(_, let localName, _):
+                try collector.end(localName)
+            case .text(let text):
+                collector.characters(text)
+            case .endOfDocument:
+                break reading
+            }
         }
         guard collector.sawFeed else {
             throw PaperSearchError.malformedRecord(path: path, line: 1, reason: "no <feed> element, expected an arXiv API Atom feed")
@@ -95,12 +92,11 @@ public enum AtomFeedParser {
     }
 }
 
-/// XMLParser delegate that accumulates one feed; private to `AtomFeedParser`.
-private final class AtomCollector: NSObject, XMLParserDelegate {
+/// Accumulates one feed from the reader's events; private to `AtomFeedParser`.
+private struct AtomCollector {
     static let apiErrorPrefixes = ["http://arxiv.org/api/errors", "https://arxiv.org/api/errors"]
 
     let path: String
-    var failure: PaperSearchError?
     var sawFeed = false
     var papers: [Paper] = []
     var totalResults: Int?
@@ -130,35 +126,23 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
         self.path = path
     }
 
-    private func fail(_ parser: XMLParser, _ error: PaperSearchError) {
-        if failure == nil {
-            failure = error
-        }
-        parser.abortParsing()
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
-    ) {
-        guard failure == nil else { return }
-        let name = elementName
+    mutating func start(_ element: XMLEventReader.Element) throws {
+        let name = element.localName
         let parent = stack.last
         stack.append(name)
         text = nil
         if parent == nil {
             // The root must be an Atom feed; an HTML error page or other XML is not an arXiv answer.
             guard name == "feed" else {
-                fail(parser, .malformedRecord(path: path, line: max(parser.lineNumber, 1),
-                                              reason: "root element <\(qName ?? name)>, expected an arXiv API Atom <feed>"))
-                return
+                throw PaperSearchError.malformedRecord(
+                    path: path, line: element.line, reason: "root element <\(element.qualifiedName)>, expected an arXiv API Atom <feed>")
             }
             sawFeed = true
             return
         }
         switch (parent, name) {
         case ("feed", "entry"):
-            entry = EntryFields(line: max(parser.lineNumber, 1))
+            entry = EntryFields(line: element.line)
         case ("feed", "totalResults"), ("feed", "startIndex"), ("feed", "itemsPerPage"):
             text = ""
         case ("entry", "id"), ("entry", "title"), ("entry", "summary"), ("entry", "published"), ("entry", "updated"):
@@ -166,11 +150,11 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
         case ("author", "name") where stack.dropLast(2).last == "entry":
             text = ""
         case ("entry", "primary_category"):
-            if let term = attributeDict["term"].map(AtomFeedParser.collapseWhitespace), !term.isEmpty {
+            if let term = element.attribute("term").map(AtomFeedParser.collapseWhitespace), !term.isEmpty {
                 entry?.primaryCategory = term
             }
         case ("entry", "category"):
-            if let term = attributeDict["term"].map(AtomFeedParser.collapseWhitespace), !term.isEmpty {
+            if let term = element.attribute("term").map(AtomFeedParser.collapseWhitespace), !term.isEmpty {
                 entry?.categories.append(term)
             }
         default:
@@ -178,21 +162,16 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    mutating func characters(_ string: String) {
         text?.append(string)
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text?.append(String(decoding: CDATABlock, as: UTF8.self))
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        guard failure == nil else { return }
+    mutating func end(_ localName: String) throws {
         stack.removeLast()
         let parent = stack.last
         let value = text ?? ""
         text = nil
-        switch (parent, elementName) {
+        switch (parent, localName) {
         case ("feed", "totalResults"):
             totalResults = Int(value.trimmingCharacters(in: .whitespacesAndNewlines))
         case ("feed", "startIndex"):
@@ -211,7 +190,7 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
             }
         case ("feed", "entry"):
             if let fields = entry {
-                finishEntry(parser, fields)
+                try finishEntry(fields)
             }
             entry = nil
         default:
@@ -219,34 +198,22 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-        guard failure == nil else { return }
-        let line = max(parser.lineNumber, 1)
-        failure = .malformedRecord(path: path, line: line, reason: "malformed XML (\(Self.describe(parseError)))")
-    }
-
-    func parser(_ parser: XMLParser, validationErrorOccurred validationError: Error) {
-        self.parser(parser, parseErrorOccurred: validationError)
-    }
-
-    /// Turns one `<entry>` into a paper, or records the error (API error entry, missing field, bad id).
-    private func finishEntry(_ parser: XMLParser, _ fields: EntryFields) {
+    /// Turns one `<entry>` into a paper, or throws (API error entry, missing field, bad id).
+    private mutating func finishEntry(_ fields: EntryFields) throws {
         let rawID = AtomFeedParser.collapseWhitespace(fields.id)
         let title = AtomFeedParser.collapseWhitespace(fields.title)
         let summary = AtomFeedParser.collapseWhitespace(fields.summary)
         if Self.apiErrorPrefixes.contains(where: { rawID.hasPrefix($0) }) {
             let message = summary.isEmpty ? (title.isEmpty ? rawID : title) : summary
-            fail(parser, .arxivAPI(url: path, message: message))
-            return
+            throw PaperSearchError.arxivAPI(url: path, message: message)
         }
         for (field, value) in [("id", rawID), ("title", title), ("summary", summary)] where value.isEmpty {
-            fail(parser, .missingField(path: path, line: fields.line, field: field))
-            return
+            throw PaperSearchError.missingField(path: path, line: fields.line, field: field)
         }
         guard let parsed = ArxivID.parse(rawID) else {
-            fail(parser, .malformedRecord(path: path, line: fields.line,
-                                          reason: "entry id '\(rawID)' is not an arXiv id, expected e.g. http://arxiv.org/abs/2309.17453v2"))
-            return
+            throw PaperSearchError.malformedRecord(
+                path: path, line: fields.line,
+                reason: "entry id '\(rawID)' is not an arXiv id, expected e.g. http://arxiv.org/abs/2309.17453v2")
         }
         // Primary category first, then the <category> terms in feed order, without duplicates.
         var categories: [String] = []
@@ -265,38 +232,5 @@ private final class AtomCollector: NSObject, XMLParserDelegate {
             updated: AtomFeedParser.day(fields.updated),
             source: .atom
         ))
-    }
-
-    /// A short one-line description of an XMLParser error. XMLParser (Linux and Darwin) reports libxml2's
-    /// `xmlParserErrors` codes (libxml/xmlerror.h) and no message text, so the common codes are named here.
-    private static func describe(_ error: Error) -> String {
-        let code = (error as NSError).code
-        let names: [Int: String] = [
-            3: "document does not start like XML",
-            4: "document is empty",
-            5: "extra content at the end of the document",
-            8: "invalid character reference",
-            9: "invalid character",
-            23: "entity reference without ';'",
-            26: "undeclared entity",
-            31: "unknown encoding",
-            32: "unsupported encoding",
-            33: "attribute value without quote",
-            34: "unterminated attribute value",
-            38: "'<' in an attribute value",
-            39: "malformed attribute",
-            40: "unterminated attribute",
-            41: "attribute without value",
-            42: "attribute given twice",
-            68: "name expected (a bare '&' or '<'?)",
-            72: "'<' expected",
-            73: "'>' expected",
-            74: "'</' expected",
-            76: "opening and ending tag mismatch",
-            77: "document ends inside an element",
-            85: "unbalanced tags",
-            86: "extra content at the end of the document",
-        ]
-        return names[code].map { "\($0), libxml2 error \(code)" } ?? "libxml2 error \(code)"
     }
 }
