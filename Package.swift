@@ -22,10 +22,13 @@ let package = Package(
         // libcurl, loaded with dlopen at run time by `papersearch fetch` only (runtime package libcurl4);
         // not linked, so a query never loads it.
         .target(name: "CCurl", path: "Sources/CCurl"),
+        // Loads libblas.so.3 / liblapacke.so.3 at their first call rather than at process start
+        // (a query never needs them); defines the cblas_* / LAPACKE_* functions papersearch calls.
+        .target(name: "CNumericsLoader", path: "Sources/CNumericsLoader"),
         .target(
             name: "PaperSearchKit",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CCurl", "CStemmer", "CZlib",
+                "CBLAS", "CLAPACKE", "CNumericsLoader", "CCurl", "CStemmer", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

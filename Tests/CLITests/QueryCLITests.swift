@@ -186,6 +186,23 @@ final class QueryCLITests: XCTestCase {
         XCTAssertEqual(before.stdout, after.stdout)
     }
 
+    /// A query ranks with the int8 codes and must not load BLAS/LAPACK (CNumericsLoader loads them
+    /// on first use; loading them cost 5-12 ms of a whole-process query).
+    func testQueryDoesNotLoadBLAS() throws {
+        var cli = try demo()
+        cli.environment["LD_DEBUG"] = "files"
+        for arguments in [["retrieval augmented generation", "-n", "3"], ["related", "demo:0042", "-n", "3"]] {
+            let result = try cli.run(arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            // "calling init: <library>" is logged for each library actually loaded and initialised
+            // (a probe with RTLD_NOLOAD logs the file name but loads nothing).
+            let initialised = result.stderr.split(separator: "\n").filter { $0.contains("calling init:") }
+            XCTAssertTrue(initialised.contains { $0.contains("libsqlite3") }, "expected the dynamic loader's log on stderr")
+            XCTAssertFalse(initialised.contains { $0.contains("blas") || $0.contains("lapack") },
+                           "\(arguments) loaded BLAS/LAPACK: \(initialised)")
+        }
+    }
+
     func testNoIndexYet() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-noindex-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import CBLAS
+import CNumericsLoader
 import Foundation
 
 /// Thin wrappers over the CBLAS single-precision routines the engine uses. This is the only file that
@@ -144,7 +145,8 @@ public enum BLAS {
     /// while idle, taking a core from a short process that never calls a threaded routine (a
     /// query); OpenBLAS starts them again if a later call needs them.
     public static func stopIdleThreads() {
-        guard let raw = symbol("blas_thread_shutdown_") else { return }
+        // A process that never called BLAS has not loaded it (see CNumericsLoader): no threads.
+        guard papersearch_blas_is_loaded() != 0, let raw = symbol("blas_thread_shutdown_") else { return }
         _ = unsafeBitCast(raw, to: Shutdown.self)()
     }
 
@@ -158,9 +160,11 @@ public enum BLAS {
     }
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+        // The library is loaded at its first use (CNumericsLoader); thread settings load it now.
+        papersearch_blas_load()
         // A null handle is RTLD_DEFAULT in glibc: search every object loaded in the global scope,
         // which includes libopenblas.so.0 when libblas.so.3 is OpenBLAS.
-        dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
+        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
     }
 
     @inline(__always)
