@@ -75,8 +75,17 @@ public struct ResultRenderer {
     func snippet(_ abstract: String, queryTerms: Set<String>, analyzer: Analyzer) -> String {
         let words = abstract.split(separator: " ", omittingEmptySubsequences: true)
         guard !words.isEmpty else { return "" }
-        let matches = words.map { word in !queryTerms.isDisjoint(with: analyzer.terms(String(word))) }
-        let first = matches.firstIndex(of: true) ?? 0
+        // Whether a word holds a query term; analysed lazily (up to the first match, then only the
+        // words the window shows), since analysing every word of ten abstracts was a measurable
+        // share of a whole-process query.
+        var known = [Bool?](repeating: nil, count: words.count)
+        func matches(_ i: Int) -> Bool {
+            if let m = known[i] { return m }
+            let m = !queryTerms.isDisjoint(with: analyzer.terms(String(words[i])))
+            known[i] = m
+            return m
+        }
+        let first = words.indices.first(where: matches) ?? 0
         var start = max(0, first - 4)
         var length = 0
         var end = start
@@ -92,7 +101,7 @@ public struct ResultRenderer {
             }
         }
         var pieces: [String] = []
-        for i in start..<end { pieces.append(matches[i] ? bold(String(words[i])) : String(words[i])) }
+        for i in start..<end { pieces.append(matches(i) ? bold(String(words[i])) : String(words[i])) }
         return (start > 0 ? "…" : "") + pieces.joined(separator: " ") + (end < words.count ? "…" : "")
     }
 
