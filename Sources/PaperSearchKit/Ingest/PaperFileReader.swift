@@ -105,12 +105,36 @@ public struct PaperFileReader {
     ///   file error (final).
     public mutating func next() throws -> Paper? {
         if let finalError { throw finalError }
-        if let lines { return try nextRecord(lines) }
-        guard queueIndex < queue.count else { return nil }
-        let entry = queue[queueIndex]
-        queueIndex += 1
-        currentLine = entry.line
-        return try entry.result.get()
+        let paper: Paper?
+        if let lines {
+            paper = try nextRecord(lines)
+        } else {
+            guard queueIndex < queue.count else { return nil }
+            let entry = queue[queueIndex]
+            queueIndex += 1
+            currentLine = entry.line
+            paper = try entry.result.get()
+        }
+        if let paper { try checkNotInFuture(paper) }
+        return paper
+    }
+
+    /// Latest accepted publication day: tomorrow (UTC), which allows for clock skew.
+    private let latestPublished: String = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let tomorrow = Date().addingTimeInterval(86_400)
+        let parts = calendar.dateComponents([.year, .month, .day], from: tomorrow)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }()
+
+    /// A paper published after tomorrow is a record error (a typo or a broken converter, not
+    /// a real arXiv record): policy documented in the README ("Bad input").
+    private func checkNotInFuture(_ paper: Paper) throws {
+        guard let published = paper.published, published.prefix(10) > latestPublished else { return }
+        throw PaperSearchError.malformedRecord(
+            path: path, line: currentLine,
+            reason: "field 'published' of '\(paper.id)' is \(published.prefix(10)), a date in the future, expected a date up to \(latestPublished)")
     }
 
     // MARK: - JSON lines
