@@ -115,8 +115,31 @@ public struct PaperFileReader {
             currentLine = entry.line
             paper = try entry.result.get()
         }
-        if let paper { try checkNotInFuture(paper) }
+        if let paper {
+            try checkNoNUL(paper)
+            try checkNotInFuture(paper)
+        }
         return paper
+    }
+
+    /// A NUL character (a JSON `\u0000`, a stray byte in a digest) is a record error: SQLite's
+    /// C strings would cut the text at it; so is a tag with spaces (policy in the README, "Bad input").
+    private func checkNoNUL(_ paper: Paper) throws {
+        let fields: [(String, String?)] = [
+            ("id", paper.id), ("title", paper.title), ("abstract", paper.abstract), ("authors", paper.authors),
+            ("categories", paper.categories.joined(separator: " ")), ("tags", paper.tags.joined(separator: " ")),
+        ]
+        for (name, value) in fields where value?.utf8.contains(0) == true {
+            throw PaperSearchError.malformedRecord(
+                path: path, line: currentLine,
+                reason: "field '\(name)' of '\(paper.id)' contains a NUL character (U+0000), expected text without control characters")
+        }
+        // Tags follow the rule of `papersearch tags add` (PaperStore.normalizedTag).
+        for tag in paper.tags where tag.contains(where: { $0.isWhitespace }) {
+            throw PaperSearchError.malformedRecord(
+                path: path, line: currentLine,
+                reason: "field 'tags' of '\(paper.id)' has '\(tag)', expected tags without spaces, e.g. rag or long-context")
+        }
     }
 
     /// Latest accepted publication day: tomorrow (UTC), which allows for clock skew.
