@@ -97,6 +97,9 @@ final class BadInputCLITests: XCTestCase {
             Case(name: "Atom missing title", arguments: ["import", f("missing-title.atom")], status: 1, needle: "missing-title.atom:14: missing or empty field 'title'"),
             Case(name: "Atom published in the future", arguments: ["import", f("future-date.atom")], status: 1, needle: "future-date.atom: field 'published' of '2401.04321' is 2999-05-01, a date in the future"),
             Case(name: "Atom entity expansion bomb", arguments: ["import", f("entity-bomb.atom")], status: 1, needle: "entity-bomb.atom:8: malformed XML"),
+            Case(name: "Atom processing instruction without data (crashed XMLParser)", arguments: ["import", f("processing-instruction.atom")], status: 1, needle: "processing-instruction.atom:3: processing instruction without data"),
+            Case(name: "tag with spaces", arguments: ["import", f("tag-with-spaces.jsonl")], status: 1, needle: "tag-with-spaces.jsonl:2: field 'tags' of '2401.90002' has 'two words'"),
+            Case(name: "NUL in a title", arguments: ["import", f("nul-title.jsonl")], status: 1, needle: "nul-title.jsonl:2: field 'title' of '2401.90002' contains a NUL character"),
             Case(name: "import bad --format", arguments: ["import", "--format", "bogus", f("empty.jsonl")], status: 2, needle: "invalid value 'bogus' for --format"),
             Case(name: "import forced wrong format", arguments: ["import", "--format", "atom", f("truncated-record.jsonl")], status: 1, needle: "truncated-record.jsonl:1: malformed XML"),
             // add: the model must stay the same too.

@@ -34,6 +34,11 @@ public enum AtomFeedParser {
         guard data.contains(where: { !isXMLWhitespace($0) }) else {
             throw PaperSearchError.malformedRecord(path: path, line: 1, reason: "empty document, expected an arXiv API Atom feed")
         }
+        if let line = emptyProcessingInstructionLine(data) {
+            throw PaperSearchError.malformedRecord(
+                path: path, line: line,
+                reason: "processing instruction without data (like <?x?>), expected an arXiv API Atom feed")
+        }
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
@@ -88,6 +93,28 @@ public enum AtomFeedParser {
             return nil
         }
         return prefix
+    }
+
+    /// Line of the first processing instruction with a target and no data (`<?x?>`), if any.
+    ///
+    /// Foundation's XMLParser hands libxml2's NULL data pointer of such an instruction to
+    /// `strlen` and crashes (found by Scripts/fuzz.sh atom), so these are refused before
+    /// parsing. arXiv feeds only carry the `<?xml version="1.0" ...?>` declaration, which has data.
+    static func emptyProcessingInstructionLine(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var line = 1
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x0A { line += 1 }
+            if bytes[i] == 0x3C, bytes[i + 1] == 0x3F {  // "<?"
+                var j = i + 2
+                // The target: up to whitespace or the closing "?>".
+                while j < bytes.count, !isXMLWhitespace(bytes[j]), bytes[j] != 0x3F, bytes[j] != 0x3E { j += 1 }
+                if j + 1 < bytes.count, bytes[j] == 0x3F, bytes[j + 1] == 0x3E { return line }
+            }
+            i += 1
+        }
+        return nil
     }
 
     private static func isXMLWhitespace(_ byte: UInt8) -> Bool {
