@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 
 /// The bad-input corpus (`Tests/CLITests/BadInput`, plus a few inputs generated here) run
@@ -194,6 +195,24 @@ final class BadInputCLITests: XCTestCase {
         try? FileManager.default.removeItem(at: overLong)
 
         XCTAssertEqual(try DatabaseFingerprint.of(seeded), before)
+    }
+
+    /// Policy for a duplicate id within one file: like a re-import, the highest version wins and
+    /// among equal versions the first record is kept (no error; the summary counts them).
+    func testDuplicateIDsWithinAFileKeepTheHighestVersion() throws {
+        guard let directory = Self.directory else { return XCTFail("could not seed") }
+        let db = directory.appendingPathComponent("duplicates.sqlite").path
+        let cli = CLIRunner(database: db)
+        let result = try cli.run(["import", Self.fixture("duplicate-ids.jsonl")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("4 papers (1 new, 1 updated, 2 unchanged"), result.stdout)
+        let fingerprint = try DatabaseFingerprint.of(db)
+        XCTAssertEqual(fingerprint.count("papers"), 1)
+        let queue = try DatabaseQueue(path: db)
+        defer { try? queue.close() }
+        let row = try queue.read { try Row.fetchOne($0, sql: "SELECT version, title FROM papers WHERE id = ?", arguments: ["2401.90001"]) }
+        XCTAssertEqual(row?["version"], 3)
+        XCTAssertEqual(row?["title"], "Third record, version 3")
     }
 
     /// One valid arXiv record line for generated files.

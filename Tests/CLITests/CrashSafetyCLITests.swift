@@ -220,6 +220,45 @@ final class CrashSafetyCLITests: XCTestCase {
         XCTAssertTrue([before.papers, before.papers + 200].contains(after.papers))
     }
 
+    /// A second writer waits for the lock (busy timeout 10 s): it succeeds when the first
+    /// writer finishes in time and fails with one clear line when it does not; either way the
+    /// database stays whole.
+    func testSecondWriterWaitsForTheLockThenFailsWithOneLine() throws {
+        let db = path("locked.sqlite")
+        let cli = CLIRunner(database: db)
+        let corpus = SharedData.repository.appendingPathComponent("Data/demo-corpus.jsonl").path
+        XCTAssertEqual(try cli.run(["import", "-q", corpus]).status, 0)
+        let file = path("one.jsonl")
+        try Data((BadInputCLITests.goodLine + "\n").utf8).write(to: URL(fileURLWithPath: file))
+
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true  // the lock stays held between the accesses below
+        let holder = try DatabaseQueue(path: db, configuration: holding)
+        defer { try? holder.close() }
+        // Held for 1.5 s: the import waits, then goes through.
+        try holder.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let waiting = Process()
+        waiting.executableURL = try CLIRunner.executable()
+        waiting.arguments = ["import", file, "--db", db, "--quiet"]
+        waiting.standardOutput = FileHandle.nullDevice
+        try waiting.run()
+        usleep(1_500_000)
+        XCTAssertTrue(waiting.isRunning, "the second writer must wait for the lock")
+        try holder.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        waiting.waitUntilExit()
+        XCTAssertEqual(waiting.terminationStatus, 0)
+        let before = try DatabaseFingerprint.of(db)
+        XCTAssertEqual(before.count("papers"), 301)
+
+        // Held past the 10 s busy timeout: one line, exit 1, nothing written.
+        try holder.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let second = try cli.run(["import", BadInputCLITests.fixture("duplicate-ids.jsonl")])
+        try holder.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        XCTAssertEqual(second.status, 1)
+        XCTAssertEqual(second.stderr, "papersearch: error: database '\(db)': database is locked\n")
+        XCTAssertEqual(try DatabaseFingerprint.of(db), before)
+    }
+
     /// The word in the most lines of `path`'s first 500 lines (a query that always has hits).
     func mostCommonWord(_ path: String) throws -> String {
         let text = try String(contentsOfFile: path, encoding: .utf8)
