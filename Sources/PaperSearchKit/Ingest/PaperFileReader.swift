@@ -116,25 +116,29 @@ public struct PaperFileReader {
             paper = try entry.result.get()
         }
         if let paper {
-            try checkNoNUL(paper)
+            try checkTextFields(paper)
             try checkNotInFuture(paper)
         }
         return paper
     }
 
     /// A NUL character (a JSON `\u0000`, a stray byte in a digest) is a record error: SQLite's
-    /// C strings would cut the text at it; so is a tag with spaces (policy in the README, "Bad input").
-    private func checkNoNUL(_ paper: Paper) throws {
-        let fields: [(String, String?)] = [
-            ("id", paper.id), ("title", paper.title), ("abstract", paper.abstract), ("authors", paper.authors),
-            ("categories", paper.categories.joined(separator: " ")), ("tags", paper.tags.joined(separator: " ")),
-        ]
-        for (name, value) in fields where value?.utf8.contains(0) == true {
+    /// C strings would cut the text at it; so is a tag with spaces, as `tags add` refuses
+    /// (policies in the README, "Bad input, crashes and concurrent use").
+    private func checkTextFields(_ paper: Paper) throws {
+        func hasNUL(_ text: String?) -> Bool { text?.utf8.contains(0) ?? false }
+        let field: String? =
+            hasNUL(paper.id) ? "id"
+            : hasNUL(paper.title) ? "title"
+            : hasNUL(paper.abstract) ? "abstract"
+            : hasNUL(paper.authors) ? "authors"
+            : paper.categories.contains(where: { hasNUL($0) }) ? "categories"
+            : paper.tags.contains(where: { hasNUL($0) }) ? "tags" : nil
+        if let field {
             throw PaperSearchError.malformedRecord(
                 path: path, line: currentLine,
-                reason: "field '\(name)' of '\(paper.id)' contains a NUL character (U+0000), expected text without control characters")
+                reason: "field '\(field)' of '\(paper.id)' contains a NUL character (U+0000), expected text without control characters")
         }
-        // Tags follow the rule of `papersearch tags add` (PaperStore.normalizedTag).
         for tag in paper.tags where tag.contains(where: { $0.isWhitespace }) {
             throw PaperSearchError.malformedRecord(
                 path: path, line: currentLine,
@@ -152,7 +156,7 @@ public struct PaperFileReader {
     }()
 
     /// A paper published after tomorrow is a record error (a typo or a broken converter, not
-    /// a real arXiv record): policy documented in the README ("Bad input").
+    /// a real arXiv record): policy in the README ("Bad input, crashes and concurrent use").
     private func checkNotInFuture(_ paper: Paper) throws {
         guard let published = paper.published, published.prefix(10) > latestPublished else { return }
         throw PaperSearchError.malformedRecord(
