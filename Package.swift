@@ -54,8 +54,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["PaperSearchKit"],
-            resources: [.copy("Golden")]
+            dependencies: ["PaperSearchKit", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Golden"), .copy("BadInput")]
         ),
     ]
 )

@@ -105,12 +105,63 @@ public struct PaperFileReader {
     ///   file error (final).
     public mutating func next() throws -> Paper? {
         if let finalError { throw finalError }
-        if let lines { return try nextRecord(lines) }
-        guard queueIndex < queue.count else { return nil }
-        let entry = queue[queueIndex]
-        queueIndex += 1
-        currentLine = entry.line
-        return try entry.result.get()
+        let paper: Paper?
+        if let lines {
+            paper = try nextRecord(lines)
+        } else {
+            guard queueIndex < queue.count else { return nil }
+            let entry = queue[queueIndex]
+            queueIndex += 1
+            currentLine = entry.line
+            paper = try entry.result.get()
+        }
+        if let paper {
+            try checkTextFields(paper)
+            try checkNotInFuture(paper)
+        }
+        return paper
+    }
+
+    /// A NUL character (a JSON `\u0000`, a stray byte in a digest) is a record error: SQLite's
+    /// C strings would cut the text at it; so is a tag with spaces, as `tags add` refuses
+    /// (policies in the README, "Bad input, crashes and concurrent use").
+    private func checkTextFields(_ paper: Paper) throws {
+        func hasNUL(_ text: String?) -> Bool { text?.utf8.contains(0) ?? false }
+        let field: String? =
+            hasNUL(paper.id) ? "id"
+            : hasNUL(paper.title) ? "title"
+            : hasNUL(paper.abstract) ? "abstract"
+            : hasNUL(paper.authors) ? "authors"
+            : paper.categories.contains(where: { hasNUL($0) }) ? "categories"
+            : paper.tags.contains(where: { hasNUL($0) }) ? "tags" : nil
+        if let field {
+            throw PaperSearchError.malformedRecord(
+                path: path, line: currentLine,
+                reason: "field '\(field)' of '\(paper.id)' contains a NUL character (U+0000), expected text without control characters")
+        }
+        for tag in paper.tags where tag.contains(where: { $0.isWhitespace }) {
+            throw PaperSearchError.malformedRecord(
+                path: path, line: currentLine,
+                reason: "field 'tags' of '\(paper.id)' has '\(tag)', expected tags without spaces, e.g. rag or long-context")
+        }
+    }
+
+    /// Latest accepted publication day: tomorrow (UTC), which allows for clock skew.
+    private let latestPublished: String = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let tomorrow = Date().addingTimeInterval(86_400)
+        let parts = calendar.dateComponents([.year, .month, .day], from: tomorrow)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }()
+
+    /// A paper published after tomorrow is a record error (a typo or a broken converter, not
+    /// a real arXiv record): policy in the README ("Bad input, crashes and concurrent use").
+    private func checkNotInFuture(_ paper: Paper) throws {
+        guard let published = paper.published, published.prefix(10) > latestPublished else { return }
+        throw PaperSearchError.malformedRecord(
+            path: path, line: currentLine,
+            reason: "field 'published' of '\(paper.id)' is \(published.prefix(10)), a date in the future, expected a date up to \(latestPublished)")
     }
 
     // MARK: - JSON lines

@@ -42,7 +42,40 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The message on one line: control characters of quoted values (a newline inside a JSON
+    /// string id, a NUL) are escaped, and a message longer than `maxMessageLength` characters
+    /// (a 1 MB bad value) keeps its start (path:line, option) and its end (what was expected).
     public var description: String {
+        Self.oneLine(message)
+    }
+
+    /// Longest message printed; longer ones lose their middle.
+    public static let maxMessageLength = 1000
+
+    /// `text` with control characters escaped (`\n`, `\u{0}`) and its middle cut to fit `maxMessageLength`.
+    static func oneLine(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(min(text.utf8.count, 4 * maxMessageLength))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    escaped += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        guard escaped.count > maxMessageLength else { return escaped }
+        let keep = (maxMessageLength - 3) / 2
+        return String(escaped.prefix(keep)) + " … " + String(escaped.suffix(keep))
+    }
+
+    /// The message before `oneLine`.
+    private var message: String {
         switch self {
         case .fileNotFound(let path):
             return "\(path): no such file"
@@ -53,7 +86,7 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
         case .unknownFormat(let path, let expected):
             return "\(path): unknown format, expected \(expected) (use --format to force one)"
         case .malformedRecord(let path, let line, let reason):
-            return "\(path):\(line): \(reason)"
+            return line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)"
         case .missingField(let path, let line, let field):
             return "\(path):\(line): missing or empty field '\(field)'"
         case .invalidUTF8(let path, let line):

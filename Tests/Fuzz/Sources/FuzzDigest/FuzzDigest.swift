@@ -1,0 +1,16 @@
+import Foundation
+import FuzzSupport
+import PaperSearchKit
+
+/// libFuzzer's per-input callback: the input is read as a .digest file through `PaperFileReader`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    FuzzInput.readAll(bytes.map { Data(bytes: $0, count: count) } ?? Data(), format: .digest)
+    return 0
+}
+
+/// Entry point (SwiftPM owns `main`): runs libFuzzer's driver.
+@main
+enum FuzzDigest {
+    static func main() { FuzzMain.run(fuzzOneInput) }
+}
