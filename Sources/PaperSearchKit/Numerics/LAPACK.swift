@@ -35,11 +35,14 @@ public enum LAPACK {
     /// `sgeqrf` + `sorgqr` on a 59,261 × 320 block. It needs κ(W) ≲ ε^(−½) ≈ 4·10³ in float32; when the
     /// Cholesky factorization fails (W rank-deficient or too ill-conditioned) it falls back to
     /// Householder `thinQR(columnMajor:)`.
-    public static func orthonormalize(columnMajor aT: inout DenseMatrix) throws {
+    ///
+    /// `passes: 1` is plain CholeskyQR: the columns are then orthonormal only to about ε·κ(W)², enough
+    /// where just the column space matters (the warm-up iterations of `RandomizedSVD`).
+    public static func orthonormalize(columnMajor aT: inout DenseMatrix, passes: Int = 2) throws {
         let n = aT.rows, m = aT.cols
         precondition(m >= n, "LAPACK.orthonormalize: needs rows >= cols, got \(m)×\(n)")
         if n == 0 { return }
-        for _ in 0..<2 {
+        for _ in 0..<passes {
             var g = [Float](repeating: 0, count: n * n)
             let ok = try aT.storage.withUnsafeMutableBufferPointer { pa -> Bool in
                 try g.withUnsafeMutableBufferPointer { pg -> Bool in

@@ -17,7 +17,7 @@ import Foundation
 /// 1. Z = Aᵀ·Π (A·Π when N = m), Π an M×b Gaussian matrix: a random sample of the row space.
 /// 2. Warm start, q power iterations Z ← orth(S·Z) (Alg. 4.4): the components of Z along σⱼ < σ_b
 ///    shrink by (σⱼ/σ_b)² per iteration.
-/// 3. Krylov basis of `krylovBlocks` (c = 3) blocks K = [Z, S·Z, …, S^(c−1)·Z], orthonormalized block by
+/// 3. Krylov basis of `krylovBlocks` (c = 2) blocks K = [Z, S·Z, …, S^(c−1)·Z], orthonormalized block by
 ///    block into Q (N×s, s = c·b, cut to at most N columns): block Gram–Schmidt against all earlier
 ///    blocks, twice, then CholeskyQR2 inside the block (`LAPACK.orthonormalize`).
 /// 4. Rayleigh–Ritz: G = Qᵀ·S·Q = (A·Q)ᵀ(A·Q) (s×s) = X·Λ·Xᵀ (`dsyevd`, double); σⱼ = √λⱼ, the short-side
@@ -29,10 +29,11 @@ import Foundation
 /// decaying text spectrum (σ₂₅₆/σ₁ = 0.11 on the arXiv sample, σⱼ ~ j^(−0.24)) needs. Block Krylov wants
 /// b ≥ k (Musco & Musco §1.2): with b = 64 or 128 < k = 256 the tail Ritz values measured 9–15% low.
 ///
-/// Cost (N = n, defaults: b = 320, q = 2, c = 3, s = 960): 2q + 2c + 1 = 11 sparse products b columns
+/// Cost (N = n, defaults: b = 320, q = 4, c = 2, s = 640): 2q + 2c + 1 = 13 sparse products b columns
 /// wide (Aᵀ·Π; A·Z, Aᵀ·(A·Z) per warm-start iteration and per block, the last block's only for its
 /// column of G), one more r columns wide for U; GEMMs of O(N·s²) for the re-orthogonalization and
-/// O(N·s·r) for V; a 960×960 eigen-decomposition. G costs nothing extra: the first Gram–Schmidt pass
+/// O(N·s·r) for V; CholeskyQR of N×b blocks (one pass per warm-up step, two per Krylov block); a
+/// 640×640 eigen-decomposition. G costs nothing extra: the first Gram–Schmidt pass
 /// for block j + 1 computes Q₀..ⱼᵀ·(S·Qⱼ), exactly block column j of G's upper block triangle.
 ///
 /// Small inputs: r = min(k, m, n) components are returned (a rank-k SVD of a matrix with fewer than k
@@ -51,7 +52,7 @@ import Foundation
 /// threads (its default: one per core). The two never run at the same time.
 ///
 /// Memory (m = 105,720, n = 59,261, defaults): besides A (8 bytes per non-zero; Aᵀ is never formed),
-/// the basis Q (N×s, 228 MB), one N×b block (76 MB), one M×b block (135 MB) and G (3.7 MB, 7.4 MB as
+/// the basis Q (N×s, 152 MB), one N×b block (76 MB), one M×b block (135 MB) and G (1.6 MB, 3.3 MB as
 /// double); then V (n×r, 61 MB) and U (m×r, 108 MB) are the result. Peak RSS of `papersearch index`
 /// measured 0.84 GB (the former subspace iteration: 0.76 GB).
 public enum RandomizedSVD {
@@ -76,7 +77,7 @@ public enum RandomizedSVD {
         /// the 256 values of |σ − σ_ref|/σ_ref, σ_ref from p = 256, q = 20 of the former subspace
         /// iteration (a p = 128, q = 6, c = 3 run of this method agrees with it to 1.3·10⁻⁶ max).
         /// MEASUREMENTS_PLACEHOLDER
-        public static let defaultPowerIterations = 2
+        public static let defaultPowerIterations = 4
 
         public init(k: Int = 256, oversampling: Int = Options.defaultOversampling,
                     powerIterations: Int = Options.defaultPowerIterations, seed: UInt64 = 0) {
@@ -160,7 +161,8 @@ public enum RandomizedSVD {
         var block = DenseMatrix(rows: 0, cols: 0)
         toShort(pi, &block)
         pi = DenseMatrix(rows: 0, cols: 0)
-        try LAPACK.orthonormalize(columnMajor: &block)
+        // One CholeskyQR pass per warm-up step: only the span of Z matters until it becomes Q₀.
+        try LAPACK.orthonormalize(columnMajor: &block, passes: 1)
         // Step 2, warm start: q power iterations Z ← orth(S·Z) (Halko et al. Alg. 4.4 on the short side), so
         // the Krylov space is built on S^q·Z, whose components along the tail of the spectrum are
         // already damped by (σ_{b+1}/σⱼ)^(2q).
@@ -170,8 +172,10 @@ public enum RandomizedSVD {
             toLong(block, &longBlock)
             report("power \(iteration): Aᵀ·(A·Z), orth")
             toShort(longBlock, &block)
-            try LAPACK.orthonormalize(columnMajor: &block)
+            try LAPACK.orthonormalize(columnMajor: &block, passes: 1)
         }
+        // Q₀ must be orthonormal to working precision: a second pass (CholeskyQR2).
+        try LAPACK.orthonormalize(columnMajor: &block, passes: 1)
 
         // Step 3: the Krylov blocks Q₀ = Z, Qⱼ₊₁ = orth((I − Q·Qᵀ)·S·Qⱼ), and G block column by column.
         var qT = DenseMatrix(rows: 0, cols: shortDim)
@@ -317,7 +321,7 @@ public enum RandomizedSVD {
     }
 
     /// Number of Krylov blocks S^q·Z, S^(q+1)·Z, … in the Rayleigh–Ritz basis (measured, see `Options`).
-    static let krylovBlocks = 3
+    static let krylovBlocks = 2
 
     /// σ_r/σ₁ above which U = A·V·Σ⁻¹ is orthonormal to rounding without a check (σ₂₅₆/σ₁ = 0.113 on the
     /// arXiv sample).
