@@ -77,10 +77,11 @@ public enum RandomizedSVD {
         /// the 256 values of |σ − σ_ref|/σ_ref, σ_ref from p = 256, q = 20 of the former subspace
         /// iteration (a p = 128, q = 6, c = 3 run of this method agrees with it to 1.3·10⁻⁶ max).
         /// c = `krylovBlocks`, b = k + p, s = c·b; "products": sparse products b columns wide; "svd s":
-        /// the index's SVD stage (median of 4 runs for the former method and the default, of 3 for
-        /// p = 64, q = 2, c = 3, else one run) on a machine shared with other jobs (load 8–17,
-        /// so several times the quiet-machine 8 s of the former method; compare the rows, not the
-        /// figures), RSS: peak of the whole `papersearch index`.
+        /// the index's SVD stage on a machine shared with other jobs (load 4–17, so up to 10× the
+        /// quiet-machine 8 s of the former method): median of 7 runs for the former method and of 6 for
+        /// the default, else one run — compare loosely. Back-to-back pairs former/default: 77.4/69.4,
+        /// 112.8/63.0, 30.1/21.6, 20.9/17.8 s (default/former median 0.78). RSS: peak of the whole
+        /// `papersearch index`.
         ///
         ///     method                          p    q  c    b     s  products  max err  mean err  svd s  RSS
         ///     subspace iteration (former)    64    5  –  320     –        12   2.39 %   0.51 %     77  0.76 GB
@@ -88,13 +89,14 @@ public enum RandomizedSVD {
         ///       (c blocks of b = (k+p)/c)   256    –  8   64   512        17  11.1  %   2.34 %     22  0.84 GB
         ///                                   704    –  3  320   960         7   3.86 %   1.14 %     43  0.83 GB
         ///     warm start + block Krylov      64    3  2  320   640        11   0.69 %   0.12 %     42  0.83 GB
-        ///                                    64    4  2  320   640        13   0.25 %   0.039%     65  0.82 GB  ← default
-        ///                                    64    2  3  320   960        11   0.20 %   0.030%     82  0.84 GB
+        ///                                    64    4  2  320   640        13   0.25 %   0.039%     51  0.82 GB  ← default
+        ///                                    64    2  3  320   960        11   0.20 %   0.030%     75  0.84 GB
         ///                                    64    3  3  320   960        13   0.047%   0.005%     60  0.84 GB
-        ///                                   128    6  3  384  1152        17   1.3·10⁻⁶ (the second reference)
+        ///                                   128    6  3  384  1152        19   1.3·10⁻⁶ (the second reference)
         ///
-        /// The default is the cheapest measured setting with a 2× margin under the 0.5 % target; with
-        /// c = 3 the 960-column re-orthogonalization GEMMs cost more than two extra sparse products.
+        /// The default is the cheapest measured setting with a 2× margin under the 0.5 % target (q = 2,
+        /// c = 3 has two sparse products fewer but 960-column re-orthogonalization GEMMs, and measured
+        /// slower: median 75 s of 3 runs against 51 s).
         public static let defaultPowerIterations = 4
 
         public init(k: Int = 256, oversampling: Int = Options.defaultOversampling,
