@@ -10,8 +10,8 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .short, help: "Latent dimensions.") var k: Int = 256
-    @Option(help: "Randomized SVD oversampling p (default: measured).") var oversampling: Int?
-    @Option(help: "Randomized SVD power iterations q (default: measured).") var powerIterations: Int?
+    @Option(help: "SVD oversampling p: blocks of k + p columns (default: measured).") var oversampling: Int?
+    @Option(help: "SVD power iterations q before the Krylov blocks (default: measured).") var powerIterations: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0x5EED
     @Option(help: "Keep terms in at least this many papers.") var minDF: Int = 2
     @Option(help: "Keep terms in at most this share of papers.") var maxDF: Double = 0.5

@@ -24,6 +24,50 @@ final class LAPACKTests: XCTestCase {
         XCTAssertLessThan(NumericsTestSupport.orthonormalityError(qT.transposed()), 1e-6)
     }
 
+    func testCholeskyQR2IsOrthonormalAndSpansA() throws {
+        // Column-major 150×20 block with condition number ~10³ (columns scaled 1 … 10⁻³).
+        var a = NumericsTestSupport.gaussian(rows: 150, cols: 20, seed: 21)
+        for i in 0..<150 { for j in 0..<20 { a[i, j] *= Float(pow(10, -3 * Double(j) / 19)) } }
+        var qT = a.transposed()
+        try LAPACK.orthonormalize(columnMajor: &qT)
+        let q = qT.transposed()
+        XCTAssertLessThan(NumericsTestSupport.orthonormalityError(q), 1e-5)
+        // Q·Qᵀ·A = A: same column space.
+        let proj = BLAS.multiply(q, BLAS.multiply(q, transposeA: true, a))
+        for (x, y) in zip(proj.storage, a.storage) { XCTAssertEqual(x, y, accuracy: 1e-4) }
+    }
+
+    func testCholeskyQR2FallsBackOnRankDeficientBlocks() throws {
+        // A zero block and a block with two equal columns: Cholesky fails, Householder takes over.
+        var zero = DenseMatrix(rows: 3, cols: 12)
+        try LAPACK.orthonormalize(columnMajor: &zero)
+        NumericsTestSupport.assertFinite(zero)
+        XCTAssertLessThan(NumericsTestSupport.orthonormalityError(zero.transposed()), 1e-6)
+        var twin = NumericsTestSupport.gaussian(rows: 3, cols: 40, seed: 22)
+        for t in 0..<40 { twin[1, t] = twin[0, t] }
+        try LAPACK.orthonormalize(columnMajor: &twin)
+        NumericsTestSupport.assertFinite(twin)
+        XCTAssertLessThan(NumericsTestSupport.orthonormalityError(twin.transposed()), 1e-5)
+    }
+
+    func testSymmetricEigenOfKnownSpectrum() throws {
+        // A = Q·diag(λ)·Qᵀ with λ = −2, 0, 1, 3, 7, 7.5: values ascending, A·x = λ·x.
+        let lambda: [Double] = [3, -2, 7.5, 0, 1, 7]
+        let n = lambda.count
+        let q = try NumericsTestSupport.orthonormal(rows: n, cols: n, seed: 23)
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n { for t in 0..<n { a[i * n + j] += Double(q[i, t]) * lambda[t] * Double(q[j, t]) } } }
+        let (values, vectors) = try LAPACK.symmetricEigen(a, n: n)
+        for (x, y) in zip(values, lambda.sorted()) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        for e in 0..<n {
+            for i in 0..<n {
+                var ax = 0.0
+                for j in 0..<n { ax += a[i * n + j] * vectors[e * n + j] }
+                XCTAssertEqual(ax, values[e] * vectors[e * n + i], accuracy: 1e-5)
+            }
+        }
+    }
+
     func testThinAndFullSVDReconstruct() throws {
         for (m, n) in [(30, 12), (12, 30), (9, 9)] {
             let a = NumericsTestSupport.gaussian(rows: m, cols: n, seed: UInt64(m * 100 + n))

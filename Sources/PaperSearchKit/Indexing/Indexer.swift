@@ -4,7 +4,7 @@ import GRDB
 /// `papersearch index`: refits the whole model from the stored papers.
 ///
 /// Stages: read papers (one snapshot, pid order) → analyse on every core → TF-IDF matrix →
-/// randomized truncated SVD (`RandomizedSVD`) → L2-normalised embeddings u_i S_k →
+/// randomized truncated SVD (`RandomizedSVD`: block Krylov, Musco & Musco 2015) → L2-normalised embeddings u_i S_k →
 /// BM25 postings → one transaction replacing the previous model.
 public struct Indexer: Sendable {
     public struct Summary: Codable, Sendable {
@@ -56,7 +56,8 @@ public struct Indexer: Sendable {
         let tfidf = TFIDFMatrix.build(counts, df: df, minDF: options.minDF, maxDFShare: options.maxDFShare)
         clock.lap("tfidf")
 
-        // 3. Truncated SVD A ≈ U_k S_k V_k^T (Halko, Martinsson & Tropp 2011, Alg. 4.4 + 5.1).
+        // 3. Truncated SVD A ≈ U_k S_k V_k^T (randomized block Krylov with a subspace-iteration warm
+        //    start and Rayleigh–Ritz: Musco & Musco 2015, Halko, Martinsson & Tropp 2011 Alg. 4.4).
         var svdOptions = RandomizedSVD.Options(k: options.k, seed: options.seed)
         if let p = options.oversampling { svdOptions.oversampling = p }
         if let q = options.powerIterations { svdOptions.powerIterations = q }

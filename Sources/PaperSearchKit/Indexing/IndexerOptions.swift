@@ -2,8 +2,8 @@
 public struct IndexerOptions: Sendable, Equatable {
     /// Latent components (LSA dimension).
     public var k: Int = 256
-    /// Randomized SVD oversampling p and power iterations q (defaults chosen by measurement,
-    /// see `RandomizedSVD.Options`).
+    /// SVD oversampling p (blocks of k + p columns) and warm-start power iterations q (nil: the
+    /// defaults chosen by measurement, see `RandomizedSVD.Options`).
     public var oversampling: Int? = nil
     public var powerIterations: Int? = nil
     public var seed: UInt64 = 0x5EED

@@ -33,6 +33,23 @@ public enum BLAS {
                     beta, c, int(max(ldc, 1)))
     }
 
+    /// C ← alpha · A · Aᵀ + beta · C (row-major, A n×k), writing only the UPPER triangle of the n×n C.
+    public static func ssyrkUpper(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if n == 0 { return }
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, int(n), int(k), alpha, a, int(max(lda, 1)),
+                    beta, c, int(max(ldc, 1)))
+    }
+
+    /// B ← Rᵀ⁻¹ · B (row-major): solves Rᵀ·X = B in place for an upper triangular m×m R (non-unit
+    /// diagonal) and an m×n B.
+    public static func strsmUpperTransposedLeft(m: Int, n: Int, r: UnsafePointer<Float>, ldr: Int,
+                                                b: UnsafeMutablePointer<Float>, ldb: Int) {
+        if m == 0 || n == 0 { return }
+        cblas_strsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, int(m), int(n), 1,
+                    r, int(max(ldr, 1)), b, int(max(ldb, 1)))
+    }
+
     /// op(A) · op(B) as a new matrix (row-major convenience over `sgemm`).
     public static func multiply(_ a: DenseMatrix, transposeA: Bool = false,
                                 _ b: DenseMatrix, transposeB: Bool = false) -> DenseMatrix {

@@ -83,6 +83,13 @@ public struct DenseMatrix: Sendable, Equatable {
         rows = count
     }
 
+    /// Appends the rows of `other` (same number of columns) below the existing ones.
+    public mutating func appendRows(of other: DenseMatrix) {
+        precondition(other.cols == cols, "DenseMatrix: cannot append \(other.rows)×\(other.cols) rows to \(rows)×\(cols)")
+        storage.append(contentsOf: other.storage)
+        rows += other.rows
+    }
+
     /// The leading `count` columns, as a new `rows × count` matrix.
     public func leadingColumns(_ count: Int) -> DenseMatrix {
         precondition(count >= 0 && count <= cols, "DenseMatrix: \(count) leading columns of \(cols)")

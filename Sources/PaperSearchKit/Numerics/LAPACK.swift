@@ -27,6 +27,44 @@ public enum LAPACK {
         try householderQR(&aT.storage, layout: LAPACK_COL_MAJOR, m: m, n: n, lda: m)
     }
 
+    /// Orthonormalizes the columns of a COLUMN-MAJOR m×n matrix W (m ≥ n, held as the row-major n×m
+    /// `aT` = Wᵀ) in place, keeping its column space: CholeskyQR2 (T. Fukaya, Y. Nakatsukasa,
+    /// Y. Yanagisawa, Y. Yamamoto, "CholeskyQR2: a simple and communication-avoiding algorithm for
+    /// computing a tall-skinny QR factorization", ScalA 2014) — twice { G = WᵀW (`ssyrk`), G = RᵀR
+    /// (`spotrf`), W ← W·R⁻¹ (`strsm`) } — all level-3 BLAS, about 3× faster than Householder
+    /// `sgeqrf` + `sorgqr` on a 59,261 × 320 block. It needs κ(W) ≲ ε^(−½) ≈ 4·10³ in float32; when the
+    /// Cholesky factorization fails (W rank-deficient or too ill-conditioned) it falls back to
+    /// Householder `thinQR(columnMajor:)`.
+    ///
+    /// `passes: 1` is plain CholeskyQR: the columns are then orthonormal only to about ε·κ(W)², enough
+    /// where just the column space matters (the warm-up iterations of `RandomizedSVD`).
+    public static func orthonormalize(columnMajor aT: inout DenseMatrix, passes: Int = 2) throws {
+        let n = aT.rows, m = aT.cols
+        precondition(m >= n, "LAPACK.orthonormalize: needs rows >= cols, got \(m)×\(n)")
+        if n == 0 { return }
+        for _ in 0..<passes {
+            var g = [Float](repeating: 0, count: n * n)
+            let ok = try aT.storage.withUnsafeMutableBufferPointer { pa -> Bool in
+                try g.withUnsafeMutableBufferPointer { pg -> Bool in
+                    guard let ap = pa.baseAddress, let gp = pg.baseAddress else { return false }
+                    // G = WᵀW = (Wᵀ)·(Wᵀ)ᵀ, upper triangle (row-major n×n).
+                    BLAS.ssyrkUpper(n: n, k: m, alpha: 1, a: ap, lda: m, beta: 0, c: gp, ldc: n)
+                    // G = RᵀR, R upper triangular; info > 0: G not positive definite.
+                    let info = LAPACKE_spotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), int(n), gp, int(n))
+                    if info > 0 { return false }
+                    try check("spotrf", info)
+                    // Wᵀ ← R⁻ᵀ·Wᵀ, i.e. W ← W·R⁻¹.
+                    BLAS.strsmUpperTransposedLeft(m: n, n: m, r: gp, ldr: n, b: ap, ldb: m)
+                    return true
+                }
+            }
+            if !ok {
+                try thinQR(columnMajor: &aT)
+                return
+            }
+        }
+    }
+
     /// Thin QR factorization of a ROW-MAJOR m×n matrix (m ≥ n) through `LAPACK_ROW_MAJOR` (LAPACKE
     /// copies it): on return `a` holds Q (m×n, orthonormal columns).
     public static func thinQR(_ a: inout DenseMatrix) throws {
@@ -130,6 +168,27 @@ public enum LAPACK {
             }
         }
         return s
+    }
+
+    /// Eigen-decomposition A = X·diag(λ)·Xᵀ of a symmetric n×n matrix in DOUBLE precision (divide and
+    /// conquer, `dsyevd`, upper triangle referenced). `a` holds A (row- or column-major: only the upper
+    /// triangle of the column-major view is read, so a symmetric A may be stored either way). Returns
+    /// the eigenvalues in ASCENDING order and the eigenvectors as a column-major n×n matrix: the
+    /// eigenvector of `values[j]` is `vectors[j*n ..< (j+1)*n]`.
+    public static func symmetricEigen(_ a: [Double], n: Int) throws -> (values: [Double], vectors: [Double]) {
+        precondition(a.count == n * n, "LAPACK.symmetricEigen: \(a.count) elements for a \(n)×\(n) matrix")
+        if n == 0 { return ([], []) }
+        var x = a
+        var w = [Double](repeating: 0, count: n)
+        try x.withUnsafeMutableBufferPointer { px in
+            try w.withUnsafeMutableBufferPointer { pw in
+                guard let xp = px.baseAddress, let wp = pw.baseAddress else { return }
+                // JOBZ = 'V': eigenvectors overwrite A; UPLO = 'U'.
+                try check("dsyevd", LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")),
+                                                   int(n), xp, int(n), wp))
+            }
+        }
+        return (w, x)
     }
 
     /// Maps a non-zero LAPACKE return code to the engine error: info < 0 means argument −info was
