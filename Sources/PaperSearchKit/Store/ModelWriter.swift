@@ -6,7 +6,7 @@ import GRDB
 extension PaperStore {
     func replaceModel(_ model: ModelArtifacts, progress: ((Double) -> Void)? = nil) throws {
         let metadataJSON = try ModelMetadataCoding.encode(model.metadata)
-        try write { db in try Self.withBulkWrite(db) {
+        try write { db in
             try db.execute(sql: """
                 DELETE FROM lsa_model; DELETE FROM vocabulary; DELETE FROM postings;
                 DELETE FROM doc_chunks; DELETE FROM dead_rows; DELETE FROM doc_codes; DELETE FROM doc_code_blocks;
@@ -39,7 +39,7 @@ extension PaperStore {
                 db, firstRow: 0, chunkRows: model.metadata.chunkRows, k: k, folded: false, pids: model.pids,
                 embeddings: model.embeddings, lengths: model.lengths, norms: model.norms
             ) { progress?(0.5 + 0.5 * $0) }
-        } }
+        }
     }
 
     /// Appends document rows as chunks of at most `chunkRows`, numbered after the last chunk.
