@@ -212,12 +212,6 @@ public final class Analyzer {
         }
     }
 
-    /// Inside a `forEachTerm` body: an Int32 slot tied to the token just seen (-1 until set),
-    /// where the one owner of this analyzer may memoise its own id for the term; nil when the
-    /// token is not cached. See `TermCache.lastMemo`. Internal: `CorpusAnalyzer` uses it so a
-    /// known token needs no second (String) hash.
-    var lastTermMemo: UnsafeMutablePointer<Int32>? { cache.lastMemo }
-
     /// Cache statistics: hits, misses, resets (for benchmarks and tests).
     public var cacheStatistics: (hits: Int, misses: Int, resets: Int) {
         (cache.hits, cache.misses, cache.resets)

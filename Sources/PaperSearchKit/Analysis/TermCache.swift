@@ -29,8 +29,6 @@ final class TermCache {
         var hits = 0
         var misses = 0
         var resets = 0
-        /// Entry of the term last handed to a `withTerm` body (-1: not cached).
-        var lastIndex = -1
     }
 
     let capacity: Int
@@ -39,8 +37,6 @@ final class TermCache {
     private let slots: UnsafeMutablePointer<Int32>
     private let entries: UnsafeMutablePointer<Entry>
     private let terms: UnsafeMutablePointer<String>
-    /// One Int32 per entry for the cache's owner (see `lastMemo`); -1 when a key is stored.
-    private let memos: UnsafeMutablePointer<Int32>
     private let state: UnsafeMutablePointer<State>
 
     /// Number of cached tokens.
@@ -62,7 +58,6 @@ final class TermCache {
         slots.initialize(repeating: 0, count: slotCount)
         entries = .allocate(capacity: cap)
         terms = .allocate(capacity: cap)
-        memos = .allocate(capacity: cap)
         state = .allocate(capacity: 1)
         state.initialize(to: State(arena: .allocate(capacity: 8 * cap), arenaCapacity: 8 * cap))
     }
@@ -71,7 +66,6 @@ final class TermCache {
         terms.deinitialize(count: state.pointee.count)
         terms.deallocate()
         entries.deallocate()
-        memos.deallocate()
         slots.deallocate()
         state.pointee.arena.deallocate()
         state.deinitialize(count: 1)
@@ -118,7 +112,6 @@ final class TermCache {
     ) {
         if length > TermCache.maxKeyBytes {
             state.pointee.misses += 1
-            state.pointee.lastIndex = -1
             if let t = compute(UnsafeBufferPointer(start: key, count: length)) { body(t) }
             return
         }
@@ -132,7 +125,6 @@ final class TermCache {
                 && memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
             {
                 state.pointee.hits += 1
-                state.pointee.lastIndex = e - 1
                 if entry.hasTerm { body(terms[e - 1]) }
                 return
             }
@@ -152,21 +144,10 @@ final class TermCache {
         let index = state.pointee.count
         entries[index] = Entry(hash: h, keyLength: Int32(length), keyOffset: used, hasTerm: term != nil)
         (terms + index).initialize(to: term ?? "")
-        memos[index] = -1
-        state.pointee.lastIndex = index
         state.pointee.arenaUsed = used + length
         state.pointee.count = index + 1
         slots[s] = Int32(index + 1)
         if let term { body(term) }
-    }
-
-    /// Inside a `withTerm` body: an Int32 that belongs to the cached key just looked up, for the
-    /// owner to memoise something of its own about the term (e.g. its id in a dictionary), so
-    /// a token seen before costs one hash instead of two. -1 until the owner sets it; forgotten
-    /// with the entry when the cache is cleared. nil for keys that are not cached.
-    var lastMemo: UnsafeMutablePointer<Int32>? {
-        let index = state.pointee.lastIndex
-        return index >= 0 ? memos + index : nil
     }
 
     /// Drops every entry (keeps the memory).

@@ -24,14 +24,9 @@ public final class CorpusAnalyzer {
         init(options: AnalyzerOptions) throws { analyzer = try Analyzer(options: options) }
 
         func add(_ text: String, weight: Float) {
-            let analyzer = self.analyzer
             analyzer.forEachTerm(text) { term in
                 let id: UInt32
-                // The analyzer's cache remembers this worker's id for tokens seen before.
-                let memo = analyzer.lastTermMemo
-                if let memo, memo.pointee >= 0 {
-                    id = UInt32(memo.pointee)
-                } else if let known = localIDs[term] {
+                if let known = localIDs[term] {
                     id = known
                 } else {
                     id = UInt32(localTerms.count)
@@ -39,7 +34,6 @@ public final class CorpusAnalyzer {
                     localTerms.append(term)
                     scratch.append(0)
                 }
-                memo?.pointee = Int32(bitPattern: id)
                 if scratch[Int(id)] == 0 { touched.append(id) }
                 scratch[Int(id)] += weight
             }

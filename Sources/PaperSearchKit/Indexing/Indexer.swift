@@ -33,10 +33,10 @@ public struct Indexer: Sendable {
             pids.reserveCapacity(total)
             var batch: [(title: String, abstract: String)] = []
             batch.reserveCapacity(4096)
-            // Raw C-API stepping: no GRDB Row per paper.
-            try RawRowScan.forEach(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid") { row in
-                pids.append(row.int64(0))
-                batch.append((row.string(1), row.string(2)))
+            let rows = try Row.fetchCursor(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid")
+            while let row = try rows.next() {
+                pids.append(row[0])
+                batch.append((row[1], row[2]))
                 if batch.count == 4096 {
                     corpus.add(batch: batch)
                     batch.removeAll(keepingCapacity: true)
