@@ -37,9 +37,12 @@ public struct FoldIn: Sendable {
             var imports: [PaperImporter.Summary] = []
             var changed: [String] = []
             for file in files {
-                var reader = try PaperFileReader(path: file, format: options.format, namespace: options.namespace)
+                let reader = try PaperFileReader(path: file, format: options.format, namespace: options.namespace)
+                let papers = PaperPrefetcher(reader: reader)
+                defer { papers.cancel() }
                 let summary = try PaperImporter.importRecords(
-                    from: &reader, path: file, options: options, collectChangedIDs: true, in: db
+                    from: papers.next, format: reader.format, path: file, options: options,
+                    collectChangedIDs: true, in: db
                 ) { n in progress.update("importing \(file): \(n) records") }
                 changed += summary.changedIDs ?? []
                 imports.append(summary)

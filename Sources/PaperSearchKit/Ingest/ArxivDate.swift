@@ -7,6 +7,7 @@ enum ArxivDate {
     /// `2023-10-04 17:59:41`, `2023-10-04T17:59:41Z` (also with fractions or `+00:00`)
     /// become `2023-10-04 17:59:41`; a bare `2023-10-04` stays a day. Nil when unreadable.
     static func timestamp(_ raw: String) -> String? {
+        if isPlainTimestamp(raw) { return raw }
         let text = Array(raw.utf8)
         guard text.count >= 10, let day = day(text[0..<10]) else { return nil }
         if text.count == 10 { return day }
@@ -53,6 +54,34 @@ enum ArxivDate {
     }
 
     // MARK: - Pieces
+
+    /// Fast path of `timestamp` for the common spelling: exactly `YYYY-MM-DD HH:MM:SS`, all
+    /// digits, a real calendar day (year >= 1000, as `CalendarDate.isValid`), a plausible time.
+    /// Such text is its own normal form. Anything else takes the general path.
+    private static func isPlainTimestamp(_ raw: String) -> Bool {
+        var raw = raw
+        return raw.withUTF8 { b -> Bool in
+            guard b.count == 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A else {
+                return false
+            }
+            func digits(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for i in from..<(from + count) {
+                    let d = b[i] &- 0x30
+                    guard d < 10 else { return nil }
+                    value = value * 10 + Int(d)
+                }
+                return value
+            }
+            guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+                let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+                year >= 1000, (1...12).contains(month), day >= 1, hour < 24, minute < 60, second <= 60
+            else { return false }
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            return day <= lengths[month - 1]
+        }
+    }
 
     /// `YYYY-MM-DD` that is a real calendar date (`CalendarDate.isValid`).
     private static func day(_ bytes: ArraySlice<UInt8>) -> String? {

@@ -49,7 +49,8 @@ enum ArxivRecordDecoder {
         }
 
         // Categories, primary first.
-        let categoriesIsString = record.object["categories"].map { !($0 is [Any]) && $0 is String } ?? false
+        var categoriesIsString = false
+        if case .string = record.value("categories") { categoriesIsString = true }
         var categories = try record.stringList("categories", splitString: true) ?? []
         let primary = try record.string("primary_category").map(TextNormalizer.collapseWhitespace)
         if let primary, !primary.isEmpty {
@@ -85,7 +86,7 @@ enum ArxivRecordDecoder {
 
         // Authors: a display string, or a list of names joined with ", ".
         var authors: String?
-        if record.object["authors"] is [Any] {
+        if case .array = record.value("authors") {
             let list = try record.stringList("authors", splitString: false) ?? []
             authors = list.isEmpty ? nil : list.joined(separator: ", ")
         } else if let text = try record.string("authors") {
@@ -118,11 +119,11 @@ enum ArxivRecordDecoder {
         var firstCreated: String?
         var lowest = Int.max
         for element in list {
-            guard let entry = element as? [String: Any], let label = entry["version"] as? String,
+            guard case .object = element, case .string(let label) = element["version"],
                 label.hasPrefix("v"), let number = Int(label.dropFirst()), number >= 1
             else { throw record.typeError("versions", expected, element) }
             highest = max(highest ?? number, number)
-            if let created = entry["created"] as? String, number < lowest {
+            if case .string(let created) = element["created"], number < lowest {
                 guard let timestamp = ArxivDate.rfc2822(created) else {
                     throw record.error(
                         "field 'versions' has an unreadable date '\(created)', expected e.g. Mon, 2 Apr 2007 19:18:42 GMT")

@@ -12,10 +12,10 @@ enum BEIRRecordDecoder {
         var rawID: String
         if let text = try? record.string("_id") {
             rawID = text
-        } else if let value = record.object["_id"], let number = JSONRecord.integer(value) {
+        } else if let value = record.value("_id"), let number = JSONRecord.integer(value) {
             rawID = String(number)
         } else if record.has("_id") {
-            throw record.typeError("_id", "a string", record.object["_id"] ?? "")
+            throw record.typeError("_id", "a string", record.value("_id") ?? .null)
         } else {
             rawID = ""
         }

@@ -191,7 +191,7 @@ public struct PaperFileReader {
             currentLine = line.number
             if TextNormalizer.isBlank(line.bytes) { continue }
             sawContent = true
-            guard String(validating: line.bytes, as: UTF8.self) != nil else {
+            guard PaperFileReader.isValidUTF8(line.bytes) else {
                 throw PaperSearchError.invalidUTF8(path: path, line: line.number)
             }
             let record = try JSONRecord(bytes: line.bytes, path: path, line: line.number)
@@ -205,6 +205,26 @@ public struct PaperFileReader {
     }
 
     // MARK: - Helpers
+
+    /// Whether `bytes` is valid UTF-8: pure ASCII (checked 8 bytes at a time) is, anything
+    /// else is checked by the standard library.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        let ascii = bytes.withUnsafeBytes { raw -> Bool in
+            let count = raw.count
+            var i = 0
+            var any: UInt64 = 0
+            while i + 8 <= count {
+                any |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                i += 8
+            }
+            while i < count {
+                any |= UInt64(raw[i])
+                i += 1
+            }
+            return any & 0x8080_8080_8080_8080 == 0
+        }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
+    }
 
     /// All lines of a whole-file format, refusing more than `wholeFileLimit` bytes.
     private static func readWhole(path: String, format: ImportFormat) throws -> [LineReader.Line] {

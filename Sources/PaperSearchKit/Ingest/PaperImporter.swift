@@ -43,30 +43,39 @@ public struct PaperImporter: Sendable {
         progress: ((Int) -> Void)? = nil
     ) throws -> Summary {
         let start = DispatchTime.now().uptimeNanoseconds
-        var reader = try PaperFileReader(path: path, format: options.format, namespace: options.namespace)
+        let reader = try PaperFileReader(path: path, format: options.format, namespace: options.namespace)
+        let format = reader.format
+        // Decoding runs on a second thread while this one writes.
+        let papers = PaperPrefetcher(reader: reader)
+        defer { papers.cancel() }
         var summary = try store.write { db in
-            try Self.importRecords(
-                from: &reader, path: path, options: options, collectChangedIDs: collectChangedIDs, in: db,
-                progress: progress)
+            try PaperStore.withBulkWrite(db, constantChecks: true) {
+                try Self.importRecords(
+                    from: papers.next, format: format, path: path, options: options,
+                    collectChangedIDs: collectChangedIDs, in: db, progress: progress)
+            }
         }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary
     }
 
     /// Streams every record of `reader` into the store inside the caller's transaction.
+    /// `next` is a reader's `next()`: it returns nil at the end and throws record errors
+    /// (after which it goes on) and file errors.
     static func importRecords(
-        from reader: inout PaperFileReader, path: String, options: Options, collectChangedIDs: Bool,
-        in db: Database, progress: ((Int) -> Void)?
+        from next: () throws -> Paper?, format: ImportFormat, path: String, options: Options,
+        collectChangedIDs: Bool, in db: Database, progress: ((Int) -> Void)?
     ) throws -> Summary {
         let start = DispatchTime.now().uptimeNanoseconds
         let now = PaperStore.timestamp()
         var summary = Summary(
-            file: path, format: reader.format.rawValue, records: 0, inserted: 0, updated: 0, unchanged: 0,
+            file: path, format: format.rawValue, records: 0, inserted: 0, updated: 0, unchanged: 0,
             skipped: 0, firstSkipped: [], seconds: 0, changedIDs: collectChangedIDs ? [] : nil)
+        let upserter = try PaperUpserter(db: db, now: now)
         while true {
             let paper: Paper
             do {
-                guard let next = try reader.next() else { break }
+                guard let next = try next() else { break }
                 paper = next
             } catch let error as PaperSearchError where options.skipInvalid && isRecordLevel(error) {
                 summary.skipped += 1
@@ -74,7 +83,7 @@ public struct PaperImporter: Sendable {
                 continue
             }
             summary.records += 1
-            summary.count(try PaperStore.upsert(paper, now: now, in: db), id: paper.id)
+            summary.count(try upserter.store(paper), id: paper.id)
             if summary.records % 5000 == 0 { progress?(summary.records) }
         }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -89,8 +98,9 @@ public struct PaperImporter: Sendable {
             file: label, format: ImportFormat.atom.rawValue, records: papers.count, inserted: 0, updated: 0,
             unchanged: 0, skipped: 0, firstSkipped: [], seconds: 0, changedIDs: [])
         try store.write { db in
+            let upserter = try PaperUpserter(db: db, now: now)
             for paper in papers {
-                summary.count(try PaperStore.upsert(paper, now: now, in: db), id: paper.id)
+                summary.count(try upserter.store(paper), id: paper.id)
             }
         }
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
