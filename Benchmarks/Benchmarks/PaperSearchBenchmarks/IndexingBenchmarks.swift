@@ -7,7 +7,8 @@
 // - "A·Ω" / "Aᵀ·Q": one sparse × dense product with l = k + p = 320 dense columns, in the
 //   column-major layout `RandomizedSVD` uses (each streams A once per 16/32-column slice);
 //   reported as MFLOP/s (2 · nnz · l flops).
-// - "RandomizedSVD": the whole fit, k = 256, p = 64, q = 3 (the `papersearch index` defaults).
+// - "RandomizedSVD": the whole fit with the `papersearch index` defaults (k = 256; block Krylov with
+//   p = 64, q = 4 warm-up power iterations, 2 blocks: see `RandomizedSVD.Options`).
 // Run: cd Benchmarks && swift package benchmark --filter "Indexing.*"
 import Benchmark
 import Foundation
@@ -57,7 +58,7 @@ func registerIndexingBenchmarks() {
         _ = IndexingInputs.qT
     }
 
-    Benchmark("Indexing: RandomizedSVD k=256 p=64 q=3",
+    Benchmark("Indexing: RandomizedSVD k=256, defaults",
               configuration: BenchConfig.make(iterations: 3, seconds: 60, warmup: 0)
     ) { _ in
         let result = try RandomizedSVD.compute(BenchData.tfidf.matrix, options: .init(k: BenchData.k, seed: 7))
