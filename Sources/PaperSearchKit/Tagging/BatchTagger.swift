@@ -22,7 +22,7 @@ public final class BatchTagger {
     struct LoadedModel: Sendable {
         var metadata: ModelMetadata
         var documents: ModelReader.Documents
-        var rowByPid: [Int64: Int]
+        var rowByPid: PidTable<Int>
     }
 
     /// Seconds spent in each step of the last call. The loads run on their own threads and
@@ -61,8 +61,7 @@ public final class BatchTagger {
                 // Metadata and rows in one read transaction: one model, even during a re-index.
                 guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
                 let documents = try ModelReader.documents(db, k: meta.k, rowCount: meta.rowCount)
-                var rows: [Int64: Int] = [:]
-                rows.reserveCapacity(documents.count)
+                var rows = PidTable<Int>(maxPid: documents.pids.max() ?? 0)
                 for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
                 return LoadedModel(metadata: meta, documents: documents, rowByPid: rows)
             }

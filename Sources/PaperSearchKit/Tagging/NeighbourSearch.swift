@@ -14,10 +14,10 @@ struct NeighbourSearch {
     var eligible = 0
     let k: Int
 
-    /// Largest score block held at once. Measured on the arXiv sample (1,000 queries x 105k
-    /// candidates): 32 MB blocks (~75 queries per sgemm) keep sgemm at full speed and fault in a
-    /// quarter of the pages of 128 MB blocks, which spent ~10% of the search zeroing and faulting.
-    static let maxScoreBytes = 32 * 1024 * 1024
+    /// Largest score block held at once. Measured (OpenBLAS 0.3.21, 2 threads, 1,000 queries x
+    /// 105,720 candidates x 256): 32 MB blocks (79 queries per sgemm) 0.58 s, 64 MB 0.49 s, 128 MB
+    /// 0.40 s, one 423 MB block 0.36 s; 128 MB keeps most of the speed at a bounded size.
+    static let maxScoreBytes = 128 * 1024 * 1024
 
     /// Seconds in sgemm and in the top-k scans during the last `search`.
     private(set) var gemmSeconds = 0.0
@@ -36,7 +36,10 @@ struct NeighbourSearch {
         guard n > 0, nc > 0, neighbours > 0 else { return result }
         let block = max(1, min(n, Self.maxScoreBytes / (4 * nc)))
         // sgemm with beta = 0 writes every score, so the buffer needs no zeroing.
-        var scores = [Float](unsafeUninitializedCapacity: block * nc) { _, initialized in initialized = block * nc }
+        let scoreBlock = LargeFloatBuffer(count: block * nc)
+        // The buffer must outlive every use of its pointer below.
+        defer { withExtendedLifetime(scoreBlock) {} }
+        let scores = scoreBlock.pointer
         let threads = ProcessInfo.processInfo.activeProcessorCount
         // When every candidate is older than every cutoff the scan skips the date test.
         let newest = dates.max() ?? Int64.min
@@ -48,8 +51,8 @@ struct NeighbourSearch {
             var t0 = DispatchTime.now().uptimeNanoseconds
             queries.withUnsafeBufferPointer { q in
                 embeddings.withUnsafeBufferPointer { c in
-                    scores.withUnsafeMutableBufferPointer { s in
-                        guard let qp = q.baseAddress, let cp = c.baseAddress, let sp = s.baseAddress else { return }
+                    do {
+                        guard let qp = q.baseAddress, let cp = c.baseAddress, let sp = scores.baseAddress else { return }
                         BLAS.sgemm(
                             transposeA: false, transposeB: true, m: rows, n: nc, k: k, alpha: 1,
                             a: qp + start * k, lda: k, b: cp, ldb: k, beta: 0, c: sp, ldc: nc)
@@ -60,7 +63,7 @@ struct NeighbourSearch {
             gemmSeconds += Double(t1 - t0) / 1e9
             t0 = t1
             let parts = min(threads, rows)
-            let found = scores.withUnsafeBufferPointer { s -> [[[TagVoter.Neighbour]]] in
+            let found = { (s: UnsafeBufferPointer<Float>) -> [[[TagVoter.Neighbour]]] in
                 nonisolated(unsafe) let s = s
                 let collected = UnsafeMutableBufferPointer<[[TagVoter.Neighbour]]>.allocate(capacity: parts)
                 collected.initialize(repeating: [])
@@ -82,7 +85,7 @@ struct NeighbourSearch {
                     }
                 }
                 return Array(collected)
-            }
+            }(UnsafeBufferPointer(scores))
             t1 = DispatchTime.now().uptimeNanoseconds
             scanSeconds += Double(t1 - t0) / 1e9
             var r = start

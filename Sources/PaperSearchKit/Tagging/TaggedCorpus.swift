@@ -7,9 +7,9 @@ struct TaggedCorpus: Sendable {
     /// Tag names, sorted; a tag id indexes this array.
     var names: [String] = []
     /// Tag ids per paper pid (sorted), only papers with at least one tag.
-    var tagsByPid: [Int64: [Int32]] = [:]
+    var tagsByPid = PidTable<[Int32]>()
     /// Publication key (see `dateKey`) per tagged pid.
-    var dateByPid: [Int64: Int64] = [:]
+    var dateByPid = PidTable<Int64>()
 
     /// Three scans, no SQL join: paper ids in id order and publication dates (both from
     /// covering indexes, never the rows with the abstracts), then the tag rows in primary-key
@@ -26,8 +26,7 @@ struct TaggedCorpus: Sendable {
             idOffsets.append(idBytes.count)
             idPids.append(row.int64(1))
         }
-        var dateOfPid: [Int64: Int64] = [:]
-        dateOfPid.reserveCapacity(idPids.count)
+        var dateOfPid = PidTable<Int64>(maxPid: idPids.max() ?? 0)
         try RawRowScan.forEach(db, sql: "SELECT pid, published FROM papers WHERE published IS NOT NULL") { row in
             if let key = dateKey(bytes: row.bytes(1)) { dateOfPid[row.int64(0)] = key }
         }
@@ -83,8 +82,9 @@ struct TaggedCorpus: Sendable {
         for (newID, oldID) in order.enumerated() { renumber[oldID] = Int32(newID) }
         var corpus = TaggedCorpus()
         corpus.names = order.map { names[$0] }
-        corpus.tagsByPid.reserveCapacity(groupPids.count)
-        corpus.dateByPid.reserveCapacity(groupPids.count)
+        let maxPid = groupPids.max() ?? 0
+        corpus.tagsByPid = PidTable(maxPid: maxPid)
+        corpus.dateByPid = PidTable(maxPid: maxPid)
         for (g, pid) in groupPids.enumerated() {
             var tags = groupTags[groupOffsets[g]..<groupOffsets[g + 1]].map { renumber[Int($0)] }
             tags.sort()
