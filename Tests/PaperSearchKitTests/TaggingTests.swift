@@ -118,6 +118,22 @@ final class TaggingTests: XCTestCase {
         XCTAssertEqual(TagMetrics(predicted: [], truth: []).microF1, 0)
     }
 
+    func testPidTableMatchesADictionary() {
+        var table = PidTable<Int>(maxPid: 10)
+        var reference: [Int64: Int] = [:]
+        let big = PidTable<Int>.denseLimit + 5
+        for (pid, value) in [(Int64(5), 7), (1000, 3), (big, 9), (-1, 4), (0, 1), (5, 8)] {
+            table[pid] = value
+            reference[pid] = value
+        }
+        table[1000] = nil
+        reference[1000] = nil
+        table[2_000_000] = nil  // clearing an absent pid does not grow the table
+        for pid in [Int64(-1), 0, 1, 5, 10, 11, 999, 1000, 2_000_000, big, big + 1] {
+            XCTAssertEqual(table[pid], reference[pid], "pid \(pid)")
+        }
+    }
+
     func testISOWeeks() {
         XCTAssertEqual(ISOWeek.days("2025-W40")?.first, "2025-09-29")
         XCTAssertEqual(ISOWeek.days("2025-W40")?.last, "2025-10-05")
