@@ -220,13 +220,9 @@ struct XMLEventReader {
             guard hadSpace else {
                 throw failure("expected whitespace, '>' or '/>' in the tag <\(name)>")
             }
-            let attributeName = try readName(what: "attribute name, '>' or '/>' in the tag <\(name)>")
-            skipWhitespace()
-            guard byte(at: position) == UInt8(ascii: "=") else {
-                throw failure("attribute '\(attributeName)' of <\(name)> has no '=' and value")
-            }
-            position += 1
-            skipWhitespace()
+            let attributeName = try readNameAndEquals(
+                what: "attribute name, '>' or '/>' in the tag <\(name)>",
+                noEquals: { "attribute '\($0)' of <\(name)> has no '=' and value" })
             let value = try readAttributeValue(attributeName, element: name)
             guard names.insert(attributeName).inserted else {
                 throw failure("attribute '\(attributeName)' given twice in <\(name)>")
@@ -574,13 +570,9 @@ struct XMLEventReader {
             guard hadSpace else {
                 throw failure("expected whitespace or '?>' in the XML declaration")
             }
-            let name = try readName(what: "pseudo-attribute or '?>' in the XML declaration")
-            skipWhitespace()
-            guard byte(at: position) == UInt8(ascii: "=") else {
-                throw failure("'\(name)' in the XML declaration has no '=' and value")
-            }
-            position += 1
-            skipWhitespace()
+            let name = try readNameAndEquals(
+                what: "pseudo-attribute or '?>' in the XML declaration",
+                noEquals: { "'\($0)' in the XML declaration has no '=' and value" })
             guard let quote = byte(at: position), quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
                 throw failure("value of '\(name)' in the XML declaration is not quoted")
             }
@@ -660,6 +652,17 @@ struct XMLEventReader {
     }
 
     // MARK: - Names and bytes
+
+    /// A name followed by `=` (white space allowed around it), as in `name = "value"` of an
+    /// attribute or of the XML declaration; the position is left at the value's quote.
+    private mutating func readNameAndEquals(what: String, noEquals: (String) -> String) throws -> String {
+        let name = try readName(what: what)
+        skipWhitespace()
+        guard byte(at: position) == UInt8(ascii: "=") else { throw failure(noEquals(name)) }
+        position += 1
+        skipWhitespace()
+        return name
+    }
 
     /// Reads an XML `Name` at `position`.
     private mutating func readName(what: String) throws -> String {
