@@ -98,6 +98,7 @@ papersearch_side() {
   timed ps_scan "$scan" "$db"
   record "$r" ps_scan "$(grep -o 'scan_ms=[0-9.]*' "$work/ps_scan.out" | cut -d= -f2)"
   record "$r" ps_scan_1t "$(grep -o 'scan_1thread_ms=[0-9.]*' "$work/ps_scan.out" | cut -d= -f2)"
+  record "$r" ps_related "$(grep -o 'related_ms=[0-9.]*' "$work/ps_scan.out" | cut -d= -f2)"
   if [ "$has_tag" = 1 ] && timed ps_tag "$bin" tag --evaluate --since "$week" --json --db "$db"; then
     record "$r" ps_tag "$WALL"
     record "$r" ps_tag_f1 "$(python3 -c '
@@ -166,10 +167,12 @@ def row(label, a, b, unit, peer):
     rows.append((label, fmt(a, unit), f"{fmt(b, unit)} ({peer})", ratio))
 row("arXiv import + index, 105,720 papers (wall)", med("ps_build"), med("sk_build"), "s", "sk_build.py")
 row("arXiv import + index, peak RSS", med("ps_build_rss"), med("sk_build_rss"), "MB", "sk_build.py")
-row(f'one query, whole process, hybrid ("long context retrieval")', med("ps_query"), med("sk_query"), "s", "sk_query.py, LSA")
-row("one query, whole process, --mode lsa", med("ps_query_lsa"), med("sk_query"), "s", "sk_query.py, LSA")
+def ms(x): return None if x is None else 1000 * x
+row(f'one query, whole process, hybrid ("long context retrieval")', ms(med("ps_query")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
+row("one query, whole process, --mode lsa", ms(med("ps_query_lsa")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
 row("one query, peak RSS (hybrid)", med("ps_query_rss"), med("sk_query_rss"), "MB", "sk_query.py")
-row("in-process scan + top-10, 105,720 x 256 (all cores)", med("ps_scan"), med("np_scan"), "ms", "numpy")
+row("in-process query: int8 scan + exact top-10 + titles (related), 1 thread", med("ps_related"), med("np_scan"), "ms", "numpy scan+top10")
+row("in-process float32 sgemv scan + top-10, 105,720 x 256 (all cores)", med("ps_scan"), med("np_scan"), "ms", "numpy")
 row("in-process scan + top-10, 1 thread", med("ps_scan_1t"), med("faiss_scan"), "ms", "FAISS flat, 1 thread")
 tag = has_tag == "1" and med("ps_tag") is not None
 row(f"tagging papers from {week} on: time", med("ps_tag") if tag else None, med("knn_time"), "s",

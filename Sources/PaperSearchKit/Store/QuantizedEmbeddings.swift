@@ -111,7 +111,10 @@ public struct QuantizedEmbeddings: Sendable {
                 throw PaperSearchError.database(path: "", reason: "doc_code_blocks holds more rows than the model")
             }
             data.withUnsafeBytes { raw in
-                dots(UnsafeBufferPointer(rebasing: raw.bindMemory(to: Int8.self)[0..<(rows * k)]), firstRow: row, query, into: &out)
+                out.withUnsafeMutableBufferPointer { o in
+                    dots(UnsafeBufferPointer(rebasing: raw.bindMemory(to: Int8.self)[0..<(rows * k)]), firstRow: row, query,
+                         into: UnsafeMutableBufferPointer(rebasing: o[row..<(row + rows)]))
+                }
             }
             row += rows
         }
@@ -124,8 +127,25 @@ public struct QuantizedEmbeddings: Sendable {
     }
 
     /// The same from codes already in memory (every row).
+    /// On every core: the rows are cut into 8 fixed chunks (each row summed by one chunk in
+    /// integers, so the result does not depend on the thread count); measured 8.4 -> 5 ms for a
+    /// 105,720 x 256 in-memory scan on 2 cores.
     public func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
-        codes.withUnsafeBufferPointer { dots($0, firstRow: 0, Self.fixedPoint(x), into: &out) }
+        let query = Self.fixedPoint(x)
+        let rows = min(out.count, scales.count, codes.count / max(1, k))
+        let chunks = rows >= 4096 ? 8 : 1
+        let k = self.k
+        codes.withUnsafeBufferPointer { c in
+            out.withUnsafeMutableBufferPointer { o in
+                nonisolated(unsafe) let c = c, o = o
+                ParallelChunks.forEach(chunks: chunks) { chunk in
+                    let first = rows * chunk / chunks, last = rows * (chunk + 1) / chunks
+                    guard last > first else { return }
+                    let part = UnsafeBufferPointer(rebasing: c[(first * k)..<(last * k)])
+                    self.dots(part, firstRow: first, query, into: UnsafeMutableBufferPointer(rebasing: o[first..<last]))
+                }
+            }
+        }
         return Self.errorFactor(x)
     }
 
@@ -161,31 +181,32 @@ public struct QuantizedEmbeddings: Sendable {
 
     static func errorFactor(_ x: [Float]) -> Float { errorFactor(x, step: fixedPoint(x).step) }
 
-    /// Rows firstRow ..< firstRow + c.count / k, for the query in fixed point (`fixedPoint`).
-    func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ query: (q: [Int16], step: Float), into out: inout [Float]) {
+    /// Rows firstRow ..< firstRow + c.count / k (`c` starts at row firstRow) into `out`, whose
+    /// element 0 is row firstRow; the query in fixed point (`fixedPoint`).
+    func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ query: (q: [Int16], step: Float),
+              into o: UnsafeMutableBufferPointer<Float>) {
         let k = self.k
-        let rows = min(c.count / max(1, k), out.count - firstRow, scales.count - firstRow)
+        let rows = min(c.count / max(1, k), o.count, scales.count - firstRow)
         guard rows > 0 else { return }
         let (q, step) = query
         q.withUnsafeBufferPointer { qp in
-            scales.withUnsafeBufferPointer { s in
-                out.withUnsafeMutableBufferPointer { o in
-                    guard let cb = c.baseAddress, let qb = qp.baseAddress else { return }
-                    // Four rows per pass share each load of q (measured 2x faster than one row
-                    // at a time on the 105,720 x 256 scan); integer sums, so the result is the same.
-                    var i = 0
-                    while i + 4 <= rows {
-                        let sums = Self.dot4(cb + i * k, qb, k)
-                        o[firstRow + i] = s[firstRow + i] * step * Float(sums.0)
-                        o[firstRow + i + 1] = s[firstRow + i + 1] * step * Float(sums.1)
-                        o[firstRow + i + 2] = s[firstRow + i + 2] * step * Float(sums.2)
-                        o[firstRow + i + 3] = s[firstRow + i + 3] * step * Float(sums.3)
-                        i += 4
-                    }
-                    while i < rows {
-                        o[firstRow + i] = s[firstRow + i] * step * Float(Self.dot(cb + i * k, qb, k))
-                        i += 1
-                    }
+            scales.withUnsafeBufferPointer { scaleBuffer in
+                guard let cb = c.baseAddress, let qb = qp.baseAddress, let sb = scaleBuffer.baseAddress else { return }
+                let s = sb + firstRow
+                // Four rows per pass share each load of q (measured 2x faster than one row
+                // at a time on the 105,720 x 256 scan); integer sums, so the result is the same.
+                var i = 0
+                while i + 4 <= rows {
+                    let sums = Self.dot4(cb + i * k, qb, k)
+                    o[i] = s[i] * step * Float(sums.0)
+                    o[i + 1] = s[i + 1] * step * Float(sums.1)
+                    o[i + 2] = s[i + 2] * step * Float(sums.2)
+                    o[i + 3] = s[i + 3] * step * Float(sums.3)
+                    i += 4
+                }
+                while i < rows {
+                    o[i] = s[i] * step * Float(Self.dot(cb + i * k, qb, k))
+                    i += 1
                 }
             }
         }
