@@ -171,7 +171,7 @@ def ms(x): return None if x is None else 1000 * x
 row(f'one query, whole process, hybrid ("long context retrieval")', ms(med("ps_query")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
 row("one query, whole process, --mode lsa", ms(med("ps_query_lsa")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
 row("one query, peak RSS (hybrid)", med("ps_query_rss"), med("sk_query_rss"), "MB", "sk_query.py")
-row("in-process query: int8 scan + exact top-10 + titles (related), 1 thread", med("ps_related"), med("np_scan"), "ms", "numpy scan+top10")
+row("in-process query: int8 scan + exact top-10 + titles (related), all cores", med("ps_related"), med("np_scan"), "ms", "numpy scan+top10")
 row("in-process float32 sgemv scan + top-10, 105,720 x 256 (all cores)", med("ps_scan"), med("np_scan"), "ms", "numpy")
 row("in-process scan + top-10, 1 thread", med("ps_scan_1t"), med("faiss_scan"), "ms", "FAISS flat, 1 thread")
 tag = has_tag == "1" and med("ps_tag") is not None

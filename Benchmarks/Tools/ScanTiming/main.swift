@@ -66,7 +66,9 @@ do {
             }
         }
         var top = TopK(k: 10)
-        for i in 0..<n where !docs.dead.contains(i) {
+        // As `QueryEngine.eligibility`: no per-row hashing when no row is dead.
+        let noneDead = docs.dead.isEmpty
+        for i in 0..<n where noneDead || !docs.dead.contains(i) {
             top.offer(row: i, key: docs.pids[i], score: scores[i])
         }
         return top.entries

@@ -408,10 +408,12 @@ extension QueryEngine {
         guard let vector = try embeddingRows([row]).first else { throw PaperSearchError.unknownPaper(id: id) }
         let scores = try cosineScores(vector)
         let allowed = try allowedRows(options.filter)
-        let pids = documents.pids, dead = documents.dead
+        let pids = documents.pids
+        // Live rows passing the filter (a mask, no hashing per row), minus the paper itself.
+        let base = eligibility(allowed)
         let entries = try rank(
             limit: options.limit, bm25: nil, cosine: scores, fusion: Fusion(alpha: 0, cosineOnly: true),
-            eligible: { i in i != row && pids[i] != pid && !dead.contains(i) && (allowed?.contains(i) ?? true) },
+            eligible: { i in i != row && pids[i] != pid && base(i) },
             skipZero: false)
         var result = try hits(entries)
         if options.explain {
