@@ -71,11 +71,25 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; }
 # sets WALL (s) and RSS (MB). Returns CMD's status.
 timed() {
   local name="$1"; shift
-  local status=0
+  local status=0 t0 t1
+  t0=$(date +%s%N)
   /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || status=$?
-  read -r WALL RSS_KB < <(tail -n 1 "$work/$name.time")
+  t1=$(date +%s%N)
+  read -r _ RSS_KB < <(tail -n 1 "$work/$name.time")
+  WALL=$(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.6f", ns / 1e9 }')
   RSS=$((RSS_KB / 1024))
   return $status
+}
+
+# Median wall seconds of N runs of a command (short commands: one run is too noisy).
+median_wall() {
+  local n="$1"; shift
+  local times=() i t0 t1
+  for ((i = 0; i < n; i++)); do
+    t0=$(date +%s%N); "$@" > /dev/null 2>&1 || true; t1=$(date +%s%N)
+    times+=($((t1 - t0)))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v n="$n" 'NR == int((n + 1) / 2) { printf "%.6f\n", $1 / 1e9 }'
 }
 
 has_tag=0
@@ -92,9 +106,9 @@ papersearch_side() {
   record "$r" ps_build_rss "$(( m1 > RSS ? m1 : RSS ))"
   echo "compare-peers: [$r] papersearch queries, scan, tagging" >&2
   timed ps_query "$bin" search "$query" --db "$db"
-  record "$r" ps_query "$WALL"; record "$r" ps_query_rss "$RSS"
-  timed ps_query_lsa "$bin" search "$query" --mode lsa --db "$db"
-  record "$r" ps_query_lsa "$WALL"
+  record "$r" ps_query_rss "$RSS"
+  record "$r" ps_query "$(median_wall 21 "$bin" search "$query" --db "$db")"
+  record "$r" ps_query_lsa "$(median_wall 21 "$bin" search "$query" --mode lsa --db "$db")"
   timed ps_scan "$scan" "$db"
   record "$r" ps_scan "$(grep -o 'scan_ms=[0-9.]*' "$work/ps_scan.out" | cut -d= -f2)"
   record "$r" ps_scan_1t "$(grep -o 'scan_1thread_ms=[0-9.]*' "$work/ps_scan.out" | cut -d= -f2)"
@@ -168,8 +182,8 @@ def row(label, a, b, unit, peer):
 row("arXiv import + index, 105,720 papers (wall)", med("ps_build"), med("sk_build"), "s", "sk_build.py")
 row("arXiv import + index, peak RSS", med("ps_build_rss"), med("sk_build_rss"), "MB", "sk_build.py")
 def ms(x): return None if x is None else 1000 * x
-row(f'one query, whole process, hybrid ("long context retrieval")', ms(med("ps_query")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
-row("one query, whole process, --mode lsa", ms(med("ps_query_lsa")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
+row(f'one query, whole process, hybrid ("long context retrieval"), median of 21', ms(med("ps_query")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
+row("one query, whole process, --mode lsa, median of 21", ms(med("ps_query_lsa")), ms(med("sk_query")), "ms", "sk_query.py, LSA")
 row("one query, peak RSS (hybrid)", med("ps_query_rss"), med("sk_query_rss"), "MB", "sk_query.py")
 row("in-process query: int8 scan + exact top-10 + titles (related), all cores", med("ps_related"), med("np_scan"), "ms", "numpy scan+top10")
 row("in-process float32 sgemv scan + top-10, 105,720 x 256 (all cores)", med("ps_scan"), med("np_scan"), "ms", "numpy")
