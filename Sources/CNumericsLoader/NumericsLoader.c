@@ -184,13 +184,6 @@ HIDDEN lapack_int LAPACKE_spotrf(int matrix_layout, char uplo, lapack_int n, flo
     return fn(matrix_layout, uplo, n, a, lda);
 }
 
-HIDDEN lapack_int LAPACKE_ssyevd(int matrix_layout, char jobz, char uplo, lapack_int n, float *a, lapack_int lda,
-                                 float *w) {
-    typedef lapack_int (*F)(int, char, char, lapack_int, float *, lapack_int, float *);
-    RESOLVE(lapacke_function, F, LAPACKE_ssyevd)
-    return fn(matrix_layout, jobz, uplo, n, a, lda, w);
-}
-
 HIDDEN lapack_int LAPACKE_dsyevd(int matrix_layout, char jobz, char uplo, lapack_int n, double *a, lapack_int lda,
                                  double *w) {
     typedef lapack_int (*F)(int, char, char, lapack_int, double *, lapack_int, double *);

@@ -119,7 +119,7 @@ public struct QuantizedEmbeddings: Sendable {
             row += rows
         }
         guard row == scales.count else { throw Self.incomplete(rows: row, expected: scales.count) }
-        return Self.errorFactor(x)
+        return Self.errorFactor(x, step: query.step)
     }
 
     static func incomplete(rows: Int, expected: Int) -> PaperSearchError {
@@ -146,7 +146,7 @@ public struct QuantizedEmbeddings: Sendable {
                 }
             }
         }
-        return Self.errorFactor(x)
+        return Self.errorFactor(x, step: query.step)
     }
 
     /// Every code, for a process that runs many queries (`QueryEngine` keeps them after its first).
@@ -178,8 +178,6 @@ public struct QuantizedEmbeddings: Sendable {
         for v in x { l1 += abs(v) }
         return l1 / 2 + 127 * Float(x.count) * step / 2 + 1e-5
     }
-
-    static func errorFactor(_ x: [Float]) -> Float { errorFactor(x, step: fixedPoint(x).step) }
 
     /// Rows firstRow ..< firstRow + c.count / k (`c` starts at row firstRow) into `out`, whose
     /// element 0 is row firstRow; the query in fixed point (`fixedPoint`).

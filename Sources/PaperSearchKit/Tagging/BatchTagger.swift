@@ -241,7 +241,8 @@ public final class BatchTagger {
         var start = Self.now()
         let dims = metadata.k
         var queries = [Float](repeating: 0, count: items.count * dims)
-        try fold(items.indices.filter { items[$0].pid == nil }, of: items, into: &queries)
+        let unstored = items.indices.filter { items[$0].pid == nil }
+        try fold(unstored, of: items, into: &queries)
         timings.embed += Self.now() - start
         start = Self.now()
         let model = try loadedModel()
@@ -264,7 +265,7 @@ public final class BatchTagger {
         start = Self.now()
         try fold(unindexed, of: items, into: &queries)
         timings.embed += Self.now() - start
-        foldedIndices = Set(items.indices.filter { items[$0].pid == nil }).union(unindexed)
+        foldedIndices = Set(unstored).union(unindexed)
         start = Self.now()
         let batchPids = Set(items.compactMap(\.pid))
         let maxCutoff = items.map(\.cutoff).max() ?? Int64.max

@@ -51,41 +51,41 @@ struct NeighbourSearch {
             var t0 = DispatchTime.now().uptimeNanoseconds
             queries.withUnsafeBufferPointer { q in
                 embeddings.withUnsafeBufferPointer { c in
-                    do {
-                        guard let qp = q.baseAddress, let cp = c.baseAddress, let sp = scores.baseAddress else { return }
-                        BLAS.sgemm(
-                            transposeA: false, transposeB: true, m: rows, n: nc, k: k, alpha: 1,
-                            a: qp + start * k, lda: k, b: cp, ldb: k, beta: 0, c: sp, ldc: nc)
-                    }
+                    guard let qp = q.baseAddress, let cp = c.baseAddress, let sp = scores.baseAddress else { return }
+                    BLAS.sgemm(
+                        transposeA: false, transposeB: true, m: rows, n: nc, k: k, alpha: 1,
+                        a: qp + start * k, lda: k, b: cp, ldb: k, beta: 0, c: sp, ldc: nc)
                 }
             }
             var t1 = DispatchTime.now().uptimeNanoseconds
             gemmSeconds += Double(t1 - t0) / 1e9
             t0 = t1
+            // Each part scans its own rows of the block and fills its own slot.
             let parts = min(threads, rows)
-            let found = { (s: UnsafeBufferPointer<Float>) -> [[[TagVoter.Neighbour]]] in
-                nonisolated(unsafe) let s = s
-                let collected = UnsafeMutableBufferPointer<[[TagVoter.Neighbour]]>.allocate(capacity: parts)
-                collected.initialize(repeating: [])
-                defer { collected.deallocate() }
-                nonisolated(unsafe) let out = collected
-                pids.withUnsafeBufferPointer { pidBuffer in
-                    dates.withUnsafeBufferPointer { dateBuffer in
-                        nonisolated(unsafe) let pidBuffer = pidBuffer, dateBuffer = dateBuffer
-                        DispatchQueue.concurrentPerform(iterations: parts) { part in
-                            var local: [[TagVoter.Neighbour]] = []
-                            for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
-                                local.append(Self.top(
-                                    UnsafeBufferPointer(rebasing: s[(r * nc)..<((r + 1) * nc)]),
-                                    pids: pidBuffer, dates: dateBuffer, cutoff: allEligible ? nil : cutoffs[start + r],
-                                    k: neighbours))
-                            }
-                            out[part] = local
+            nonisolated(unsafe) let s = UnsafeBufferPointer(scores)
+            let collected = UnsafeMutableBufferPointer<[[TagVoter.Neighbour]]>.allocate(capacity: parts)
+            collected.initialize(repeating: [])
+            defer {
+                _ = collected.deinitialize()
+                collected.deallocate()
+            }
+            nonisolated(unsafe) let out = collected
+            pids.withUnsafeBufferPointer { pidBuffer in
+                dates.withUnsafeBufferPointer { dateBuffer in
+                    nonisolated(unsafe) let pidBuffer = pidBuffer, dateBuffer = dateBuffer
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        var local: [[TagVoter.Neighbour]] = []
+                        for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                            local.append(Self.top(
+                                UnsafeBufferPointer(rebasing: s[(r * nc)..<((r + 1) * nc)]),
+                                pids: pidBuffer, dates: dateBuffer, cutoff: allEligible ? nil : cutoffs[start + r],
+                                k: neighbours))
                         }
+                        out[part] = local
                     }
                 }
-                return Array(collected)
-            }(UnsafeBufferPointer(scores))
+            }
+            let found = Array(collected)
             t1 = DispatchTime.now().uptimeNanoseconds
             scanSeconds += Double(t1 - t0) / 1e9
             var r = start
