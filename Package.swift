@@ -25,10 +25,13 @@ let package = Package(
         // Loads libblas.so.3 / liblapacke.so.3 at their first call rather than at process start
         // (a query never needs them); defines the cblas_* / LAPACKE_* functions papersearch calls.
         .target(name: "CNumericsLoader", path: "Sources/CNumericsLoader"),
+        // The sparse × dense product kernels, with AVX2 + FMA versions chosen at run time (Swift compiles
+        // for the x86-64 baseline); called from Numerics/SparseMatrix.swift only.
+        .target(name: "CSparseKernels", path: "Sources/CSparseKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "PaperSearchKit",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CNumericsLoader", "CCurl", "CStemmer", "CZlib",
+                "CBLAS", "CLAPACKE", "CNumericsLoader", "CSparseKernels", "CCurl", "CStemmer", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

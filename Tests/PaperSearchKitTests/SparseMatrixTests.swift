@@ -55,6 +55,32 @@ final class SparseMatrixTests: XCTestCase {
         }
     }
 
+    func testGramProductEqualsTheTwoProductsExactly() {
+        // Column 3 and rows 0 and 7 empty, a partial slice (l = 21) and whole ones (l = 32).
+        var a = NumericsTestSupport.randomSparse(rows: 211, cols: 97, density: 0.08, seed: 5)
+        let d = a.toDense()
+        var e = d
+        for i in 0..<d.rows { e[i, 3] = 0 }
+        for j in 0..<d.cols { e[0, j] = 0; e[7, j] = 0 }
+        a = SparseMatrix(dense: e)
+        for l in [1, 16, 21, 32] {
+            let zT = NumericsTestSupport.gaussian(rows: l, cols: 97, seed: UInt64(200 + l))
+            var yT = DenseMatrix(rows: 0, cols: 0), twoStep = DenseMatrix(rows: 0, cols: 0)
+            a.multiply(columnMajor: zT, into: &yT)
+            a.multiplyTransposed(columnMajor: yT, into: &twoStep)
+            // A reused output full of garbage is overwritten.
+            var fused = DenseMatrix(rows: l, cols: 97, storage: [Float](repeating: 5, count: l * 97))
+            a.multiplyGram(columnMajor: zT, into: &fused)
+            XCTAssertEqual(NumericsTestSupport.bits(fused), NumericsTestSupport.bits(twoStep), "l = \(l)")
+            // And against the dense reference AᵀA·Z in double.
+            let z = zT.transposed()
+            let az = reference(a, z)
+            let azMatrix = DenseMatrix(rows: 211, cols: l, storage: az.map { Float($0) })
+            assertClose(fused.transposed(), referenceTransposed(a, azMatrix))
+            for t in 0..<l { XCTAssertEqual(fused[t, 3], 0, "empty column 3 gives a zero row of AᵀA·Z") }
+        }
+    }
+
     func testTransposed() {
         let a = NumericsTestSupport.randomSparse(rows: 60, cols: 45, density: 0.1, seed: 2)
         let t = a.transposed()

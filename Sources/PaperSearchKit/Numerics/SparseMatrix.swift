@@ -1,3 +1,4 @@
+import CSparseKernels
 import Foundation
 
 /// A sparse float32 matrix in compressed sparse row (CSR) form.
@@ -149,6 +150,44 @@ public struct SparseMatrix: Sendable, Equatable {
         product(transposeA: true, b: bT, bColumnMajor: true, into: &cT, cColumnMajor: true)
     }
 
+    /// Z' = Aᵀ·(A·Z) with Z and Z' stored column-major (see `multiply(columnMajor:into:)`): `zT` is Zᵀ
+    /// (l × cols), `outT` receives Z'ᵀ (l × cols). Bit-identical to `multiply(columnMajor:into:)` followed
+    /// by `multiplyTransposed(columnMajor:into:)`, without the rows × l intermediate A·Z: each task makes
+    /// one pass over A per slice of 16 columns, forming a row's (A·Z)[i, slice] in registers and adding it
+    /// at once to the rows of Z' the row's entries name (`papersearch_gram16`). The Gram operator of the
+    /// randomized SVD's power and Krylov steps when the terms are the short side.
+    public func multiplyGram(columnMajor zT: DenseMatrix, into outT: inout DenseMatrix) {
+        precondition(zT.cols == cols, "SparseMatrix.multiplyGram: Zᵀ is \(zT.rows)×\(zT.cols), expected \(cols) columns")
+        prepare(&outT, rows: zT.rows, cols: cols)
+        let l = zT.rows
+        if l == 0 || cols == 0 { return }
+        let width = SparseMatrix.sliceWidth
+        let slices = (l + width - 1) / width
+        rowPtr.withUnsafeBufferPointer { rp in
+            colIdx.withUnsafeBufferPointer { ci in
+                values.withUnsafeBufferPointer { vv in
+                    zT.storage.withUnsafeBufferPointer { zz in
+                        outT.storage.withUnsafeMutableBufferPointer { oo in
+                            guard let op = oo.baseAddress else { return }
+                            guard let rpp = rp.baseAddress, let cip = ci.baseAddress, let vvp = vv.baseAddress,
+                                  let zp = zz.baseAddress else {
+                                op.update(repeating: 0, count: oo.count)
+                                return
+                            }
+                            let k = ProductKernel(
+                                rowPtr: rpp, colIdx: cip, values: vvp, rows: rows, cols: cols,
+                                b: zp, bColumnMajor: true, c: op, cColumnMajor: true, l: l)
+                            ParallelChunks.forEach(chunks: slices) { slice in
+                                let start = slice * width
+                                k.gramSlice(start: start, width: min(width, l - start))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Reshapes `c` to rows×cols, keeping its storage when the element count matches.
     private func prepare(_ c: inout DenseMatrix, rows: Int, cols: Int) {
         if c.rows * c.cols == rows * cols {
@@ -158,9 +197,11 @@ public struct SparseMatrix: Sendable, Equatable {
         }
     }
 
-    /// Width of the column slices of B and C processed by one task (see `product`). Measured on the
-    /// 105,720 × 61,993 synthetic matrix with l = 320 (2 cores): 16 columns 0.31 s (A·B) / 0.35 s (Aᵀ·B),
-    /// 32 columns 0.43 s / 0.60 s (two 8 MB panels no longer share the L3 cache well).
+    /// Width of the column slices of B and C processed by one task (see `product`): one panel row is one
+    /// 64-byte cache line and two AVX registers. Measured on the arXiv sample's 105,720 × 59,261 matrix
+    /// with l = 320 (2 cores, AVX2 kernels, best of 5): 8 columns 0.23 s, 16 columns 0.16 s, 32 columns
+    /// 0.15 s per gather product — 16 keeps the panels small (two 3.8 MB panels per task in the Gram
+    /// product) for the same speed.
     static let sliceWidth = 16
 
     /// The product kernel (Gustavson-style row-by-row CSR products, blocked over the dense columns).
@@ -171,13 +212,17 @@ public struct SparseMatrix: Sendable, Equatable {
     /// operand that is indexed by A's COLUMNS into a private contiguous panel of cols(A) × 16 floats
     /// (4 MB for 62,000 terms, huge-page backed), which stays in cache while A is streamed once in order:
     ///
-    /// - A·B (gather): for each row i of A, C[i, slice] = Σₚ values[p] · P[colIdx[p]], accumulated in a
-    ///   SIMD register over the row's entries, then stored (to C directly, or via a small tile when C is
-    ///   column-major).
-    /// - Aᵀ·B (scatter): for each row i of A, with B[i, slice] in a register, P[colIdx[p]] += values[p] ·
+    /// - A·B (gather): for each row i of A, C[i, slice] = Σₚ values[p] · P[colIdx[p]], accumulated in
+    ///   SIMD registers over the row's entries, then stored via a small tile (`papersearch_gather16`).
+    /// - Aᵀ·B (scatter): for each row i of A, with B[i, slice] in registers, P[colIdx[p]] += values[p] ·
     ///   B[i, slice]; the panel is then written out as C[:, slice]. Aᵀ is never formed, and the panel
     ///   is indexed by term, which Zipf's law keeps hot in cache (indexing by document, as a product
-    ///   with a transposed CSR does, has no such locality; it measured 1.5–2× slower).
+    ///   with a transposed CSR does, has no such locality; it measured 1.5–2× slower)
+    ///   (`papersearch_scatter16`).
+    ///
+    /// The 16-column inner loops are C (`CSparseKernels`: AVX2 + FMA when the CPU has them, chosen at run
+    /// time, with software prefetch of the panel rows ahead); a narrower last slice runs the scalar loops
+    /// below, which perform the same operations.
     ///
     /// Every element of C is a sum over the entries of one row (A·B) or one column (Aᵀ·B) of A taken in
     /// CSR order (increasing row index for Aᵀ·B), starting from 0, computed by exactly one task: the
@@ -244,16 +289,6 @@ private struct ProductKernel: @unchecked Sendable {
     /// Rows of A handled per tile when a column-major operand is transposed through a small buffer.
     static let tileRows = 64
 
-    @inline(__always)
-    private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
-    @inline(__always)
-    private func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-    }
-
     /// Copies X[r, start..<start+w] for r in 0..<count (X with `p` rows, stored as described above)
     /// into `dst` as a row-major count × w block.
     private func pack(_ x: UnsafePointer<Float>, columnMajor: Bool, p: Int, start: Int, width w: Int,
@@ -300,27 +335,13 @@ private struct ProductKernel: @unchecked Sendable {
         var i0 = 0
         while i0 < rows {
             let n = min(tileRows, rows - i0)
-            for ii in 0..<n {
-                let i = i0 + ii
-                let lo = rowPtr[i], hi = rowPtr[i + 1]
-                if w == 16 {
-                    // C[i, slice] = Σ v · P[j, :], 16 lanes in one SIMD accumulator, entries in CSR order.
-                    var acc = SIMD16<Float>()
-                    for q in lo..<hi {
-                        acc += SIMD16<Float>(repeating: values[q]) * load16(p + Int(colIdx[q]) * 16)
-                    }
-                    store16(acc, tile + ii * 16)
-                } else if w == 32 {
-                    var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
-                    for q in lo..<hi {
-                        let v = SIMD16<Float>(repeating: values[q])
-                        let pj = p + Int(colIdx[q]) * 32
-                        a0 += v * load16(pj)
-                        a1 += v * load16(pj + 16)
-                    }
-                    store16(a0, tile + ii * 32)
-                    store16(a1, tile + ii * 32 + 16)
-                } else {
+            if w == 16 {
+                // C[i, slice] = Σ v · P[j, :] for the tile's rows, in CSR order (`CSparseKernels`).
+                papersearch_gather16(rowPtr, colIdx, values, rowPtr[rows], i0, i0 + n, p, tile)
+            } else {
+                for ii in 0..<n {
+                    let i = i0 + ii
+                    let lo = rowPtr[i], hi = rowPtr[i + 1]
                     for t in 0..<w {
                         var s: Float = 0
                         for q in lo..<hi { s += values[q] * p[Int(colIdx[q]) * w + t] }
@@ -330,6 +351,51 @@ private struct ProductKernel: @unchecked Sendable {
             }
             unpack(tile, p: rows, start: start, width: w, rowsFrom: i0, count: n)
             i0 += n
+        }
+    }
+
+    /// C[:, slice] = Aᵀ·(A·B[:, slice]) (B and C column-major with `cols` rows): `multiplyGram`.
+    func gramSlice(start: Int, width w: Int) {
+        // P = B[:, slice] packed (cols × w); the panel Z accumulates C[:, slice] (cols × w).
+        let panel = PackedPanel(count: cols * w)
+        defer { panel.free() }
+        let out = PackedPanel(count: cols * w)
+        defer { out.free() }
+        let tileRows = ProductKernel.tileRows
+        var r0 = 0
+        while r0 < cols {
+            let n = min(tileRows, cols - r0)
+            pack(b, columnMajor: true, p: cols, start: start, width: w, rowsFrom: r0, count: n,
+                 into: panel.pointer + r0 * w)
+            r0 += n
+        }
+        let p = UnsafePointer(panel.pointer)
+        let z = out.pointer
+        z.update(repeating: 0, count: cols * w)
+        if w == 16 {
+            papersearch_gram16(rowPtr, colIdx, values, rowPtr[rows], 0, rows, p, z)
+        } else {
+            // Narrow last slice: the same operations as gatherSlice then scatterSlice, row by row.
+            var y = [Float](repeating: 0, count: w)
+            for i in 0..<rows {
+                let lo = rowPtr[i], hi = rowPtr[i + 1]
+                for t in 0..<w {
+                    var s: Float = 0
+                    for q in lo..<hi { s += values[q] * p[Int(colIdx[q]) * w + t] }
+                    y[t] = s
+                }
+                for q in lo..<hi {
+                    let v = values[q]
+                    let zj = z + Int(colIdx[q]) * w
+                    for t in 0..<w { zj[t] += v * y[t] }
+                }
+            }
+        }
+        r0 = 0
+        while r0 < cols {
+            let n = min(tileRows, cols - r0)
+            unpack(z + r0 * w, p: cols, start: start, width: w, rowsFrom: r0, count: n)
+            r0 += n
         }
     }
 
@@ -348,26 +414,13 @@ private struct ProductKernel: @unchecked Sendable {
             let n = min(tileRows, rows - i0)
             // B[i0..<i0+n, slice] as a row-major n × w tile.
             pack(b, columnMajor: bColumnMajor, p: rows, start: start, width: w, rowsFrom: i0, count: n, into: tile)
-            for ii in 0..<n {
-                let i = i0 + ii
-                let lo = rowPtr[i], hi = rowPtr[i + 1]
-                if w == 16 {
-                    // P[j, :] += v · B[i, slice] for each entry (i, j, v) of row i.
-                    let bi = load16(tile + ii * 16)
-                    for q in lo..<hi {
-                        let zj = z + Int(colIdx[q]) * 16
-                        store16(load16(zj) + SIMD16<Float>(repeating: values[q]) * bi, zj)
-                    }
-                } else if w == 32 {
-                    let b0 = load16(tile + ii * 32), b1 = load16(tile + ii * 32 + 16)
-                    for q in lo..<hi {
-                        let v = SIMD16<Float>(repeating: values[q])
-                        let zj = z + Int(colIdx[q]) * 32
-                        store16(load16(zj) + v * b0, zj)
-                        store16(load16(zj + 16) + v * b1, zj + 16)
-                    }
-                } else {
-                    for q in lo..<hi {
+            if w == 16 {
+                // P[j, :] += v · B[i, slice] for each entry (i, j, v) of the tile's rows (`CSparseKernels`).
+                papersearch_scatter16(rowPtr, colIdx, values, rowPtr[rows], i0, i0 + n, tile, z)
+            } else {
+                for ii in 0..<n {
+                    let i = i0 + ii
+                    for q in rowPtr[i]..<rowPtr[i + 1] {
                         let v = values[q]
                         let zj = z + Int(colIdx[q]) * w
                         for t in 0..<w { zj[t] += v * tile[ii * w + t] }
