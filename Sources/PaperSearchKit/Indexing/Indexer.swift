@@ -69,26 +69,7 @@ public struct Indexer: Sendable {
 
         // 4. Embeddings e_i = u_i S_k / ||u_i S_k|| (= a_i V_k normalised); zero rows stay zero.
         let m = pids.count
-        var embeddings = [Float](repeating: 0, count: m * r)
-        var capturedSum = 0.0
-        var nonEmpty = 0
-        svd.u.storage.withUnsafeBufferPointer { u in
-            for i in 0..<m {
-                var sum: Float = 0
-                for j in 0..<r {
-                    let x = u[i * r + j] * svd.singularValues[j]
-                    embeddings[i * r + j] = x
-                    sum += x * x
-                }
-                if sum > 0 {
-                    // ||a_i V_k||^2 with ||a_i|| = 1: the share of the row's norm the space captures.
-                    capturedSum += Double(sum)
-                    nonEmpty += 1
-                    let inv = 1 / sum.squareRoot()
-                    for j in 0..<r { embeddings[i * r + j] *= inv }
-                }
-            }
-        }
+        let (embeddings, capturedSum, nonEmpty) = Self.embeddings(u: svd.u, singularValues: svd.singularValues)
 
         // 5. BM25 postings for every term: (row, weighted tf), rows ascending.
         let (postingOffsets, postingEntries) = Self.postings(counts)
@@ -119,6 +100,56 @@ public struct Indexer: Sendable {
             seconds: clock.laps)
     }
 
+    /// Rows per parallel chunk of `embeddings` (fixed: the sums are reduced chunk by chunk in order, so
+    /// the result does not depend on the threads).
+    static let embeddingChunk = 4096
+
+    /// e_i = u_i S_k / ||u_i S_k|| for every row of U (m×r), zero rows left zero, on every core; also the
+    /// sum over non-empty rows of ||u_i S_k||² (with ||a_i|| = 1, the share of the row's TF-IDF norm the
+    /// latent space captures) and the number of non-empty rows.
+    static func embeddings(u: DenseMatrix, singularValues: [Float]) -> (embeddings: [Float], capturedSum: Double, nonEmpty: Int) {
+        let m = u.rows, r = u.cols
+        let chunks = (m + embeddingChunk - 1) / embeddingChunk
+        var sums = [Double](repeating: 0, count: chunks)
+        var counts = [Int](repeating: 0, count: chunks)
+        let embeddings = [Float](unsafeUninitializedCapacity: m * r) { out, initialized in
+            initialized = m * r
+            guard m * r > 0, let outBase = out.baseAddress else { return }
+            u.storage.withUnsafeBufferPointer { pu in
+                singularValues.withUnsafeBufferPointer { ps in
+                    sums.withUnsafeMutableBufferPointer { psum in
+                        counts.withUnsafeMutableBufferPointer { pcount in
+                            guard let ub = pu.baseAddress, let sb = ps.baseAddress, let sumb = psum.baseAddress,
+                                  let countb = pcount.baseAddress else { return }
+                            let shared = EmbeddingPointers(u: ub, sigma: sb, out: outBase, sums: sumb, counts: countb)
+                            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                                var chunkSum = 0.0, chunkCount = 0
+                                for i in (chunk * embeddingChunk)..<min(m, (chunk + 1) * embeddingChunk) {
+                                    let row = shared.u + i * r, e = shared.out + i * r
+                                    var sum: Float = 0
+                                    for j in 0..<r {
+                                        let x = row[j] * shared.sigma[j]
+                                        e[j] = x
+                                        sum += x * x
+                                    }
+                                    if sum > 0 {
+                                        chunkSum += Double(sum)
+                                        chunkCount += 1
+                                        let inv = 1 / sum.squareRoot()
+                                        for j in 0..<r { e[j] *= inv }
+                                    }
+                                }
+                                shared.sums[chunk] = chunkSum
+                                shared.counts[chunk] = chunkCount
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (embeddings, sums.reduce(0, +), counts.reduce(0, +))
+    }
+
     /// Transposes the document-term counts into per-term postings by a counting sort.
     static func postings(_ counts: TermCounts) -> (offsets: [Int], entries: [UInt32]) {
         var offsets = [Int](repeating: 0, count: counts.terms.count + 1)
@@ -136,6 +167,15 @@ public struct Indexer: Sendable {
         }
         return (offsets, entries)
     }
+}
+
+/// Raw buffers shared by the chunks of `Indexer.embeddings`; each chunk writes only its own rows and slot.
+private struct EmbeddingPointers: @unchecked Sendable {
+    let u: UnsafePointer<Float>
+    let sigma: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
 }
 
 /// Wall-clock laps of named stages.

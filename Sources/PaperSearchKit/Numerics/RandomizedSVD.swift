@@ -373,9 +373,7 @@ public enum RandomizedSVD {
         let sigmaMax = singularValues.first ?? 0
         // 1/σⱼ, or 0 for a σⱼ at rounding level (its column is then filled by the completion).
         let inverse = singularValues.map { $0 > sigmaMax * 1e-6 && $0 > 0 ? 1 / $0 : 0 }
-        y.storage.withUnsafeMutableBufferPointer { py in
-            for i in 0..<rows { for j in 0..<r { py[i * r + j] *= inverse[j] } }
-        }
+        scaleColumns(&y, by: inverse)
         // Rounding leaves |(UᵀU − I)ᵢⱼ| ≲ ε·(σ₁/σ_r)² (the Gram matrix G carries errors of ε·σ₁²); with
         // σ_r ≥ `wellConditioned`·σ₁ that is below 3·10⁻⁵ and the check (an m·r² GEMM) is skipped.
         let sigmaMin = singularValues.last ?? 0
@@ -400,35 +398,73 @@ public enum RandomizedSVD {
 
     /// Sign rule: for each component j, the entry of uⱼ with the largest magnitude (lowest row index on
     /// ties) is made positive; vⱼ is flipped together with uⱼ so u·diag(s)·vᵀ is unchanged.
+    ///
+    /// Each fixed chunk of `rowChunk` rows finds its own largest entry per column on some core; the chunks'
+    /// winners are then merged in row order with the same strict comparison, so the result is the one a
+    /// single pass from row 0 gives, whatever the threads.
     static func applySignRule(u: inout DenseMatrix, v: inout DenseMatrix) {
-        let r = u.cols
-        if r == 0 { return }
-        var best = [Float](repeating: -1, count: r)      // largest |u[i, j]| seen so far
-        var negative = [Bool](repeating: false, count: r)
+        let r = u.cols, rows = u.rows
+        if r == 0 || rows == 0 { return }
+        let chunks = (rows + rowChunk - 1) / rowChunk
+        // Per chunk and column: the largest |u[i, j]| (−1 before any row) and that entry's sign.
+        var best = [Float](repeating: -1, count: chunks * r)
+        var sign = [Float](repeating: 1, count: chunks * r)
         u.storage.withUnsafeBufferPointer { pu in
-            for i in 0..<u.rows {
-                let base = i * r
-                for j in 0..<r {
-                    let x = pu[base + j]
-                    // Strictly greater keeps the lowest index on ties.
-                    if abs(x) > best[j] {
-                        best[j] = abs(x)
-                        negative[j] = x < 0
+            best.withUnsafeMutableBufferPointer { pb in
+                sign.withUnsafeMutableBufferPointer { ps in
+                    guard let ub = pu.baseAddress, let bb = pb.baseAddress, let sb = ps.baseAddress else { return }
+                    let source = UnsafeSendablePointer(UnsafeMutablePointer(mutating: ub))
+                    let bestOut = UnsafeSendablePointer(bb), signOut = UnsafeSendablePointer(sb)
+                    ParallelChunks.forEach(chunks: chunks) { chunk in
+                        let chunkBest = bestOut.pointer + chunk * r, chunkSign = signOut.pointer + chunk * r
+                        for i in (chunk * rowChunk)..<min(rows, (chunk + 1) * rowChunk) {
+                            let row = source.pointer + i * r
+                            for j in 0..<r {
+                                let x = row[j]
+                                // Strictly greater keeps the lowest row index on ties.
+                                if abs(x) > chunkBest[j] {
+                                    chunkBest[j] = abs(x)
+                                    chunkSign[j] = x < 0 ? -1 : 1
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        if !negative.contains(true) { return }
-        flipColumns(&u, negative)
-        flipColumns(&v, negative)
+        // Merge the chunks in row order: the first chunk holding the column's maximum wins.
+        var flip = [Float](repeating: 1, count: r)
+        var top = [Float](repeating: -1, count: r)
+        for chunk in 0..<chunks {
+            for j in 0..<r where best[chunk * r + j] > top[j] {
+                top[j] = best[chunk * r + j]
+                flip[j] = sign[chunk * r + j]
+            }
+        }
+        if !flip.contains(-1) { return }
+        scaleColumns(&u, by: flip)
+        scaleColumns(&v, by: flip)
     }
 
-    private static func flipColumns(_ x: inout DenseMatrix, _ flip: [Bool]) {
-        let c = x.cols
-        x.storage.withUnsafeMutableBufferPointer { px in
-            for i in 0..<x.rows {
-                for j in 0..<c where flip[j] {
-                    px[i * c + j] = -px[i * c + j]
+    /// Rows per parallel chunk of the element-wise passes over U and V (a fixed size: which chunk a row
+    /// falls in never depends on the thread count).
+    static let rowChunk = 4096
+
+    /// X ← X·diag(factors) (row-major X, one factor per column), by chunks of rows on every core.
+    static func scaleColumns(_ x: inout DenseMatrix, by factors: [Float]) {
+        let rows = x.rows, c = x.cols
+        precondition(factors.count == c, "RandomizedSVD.scaleColumns: \(factors.count) factors for \(c) columns")
+        if rows == 0 || c == 0 { return }
+        let chunks = (rows + rowChunk - 1) / rowChunk
+        factors.withUnsafeBufferPointer { pf in
+            x.storage.withUnsafeMutableBufferPointer { px in
+                guard let fb = pf.baseAddress, let xb = px.baseAddress else { return }
+                let f = UnsafeSendablePointer(UnsafeMutablePointer(mutating: fb)), out = UnsafeSendablePointer(xb)
+                ParallelChunks.forEach(chunks: chunks) { chunk in
+                    for i in (chunk * rowChunk)..<min(rows, (chunk + 1) * rowChunk) {
+                        let row = out.pointer + i * c
+                        for j in 0..<c { row[j] *= f.pointer[j] }
+                    }
                 }
             }
         }
