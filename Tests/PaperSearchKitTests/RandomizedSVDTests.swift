@@ -179,6 +179,42 @@ final class RandomizedSVDTests: XCTestCase {
         XCTAssertEqual(stages.filter { $0.0.hasPrefix("block") }.count, 2 * RandomizedSVD.krylovBlocks)
     }
 
+    /// The sketch Aᵀ·Π (or A·Π) equals the product with the explicit sparse sign matrix Π built from the
+    /// same picks, on both sides, and has no NaN for empty rows.
+    func testSparseSignSketchMatchesExplicitProduct() {
+        let tall = Support.randomSparse(rows: 90, cols: 40, density: 0.1, seed: 21)   // terms short: Aᵀ·Π
+        let wide = Support.randomSparse(rows: 30, cols: 70, density: 0.1, seed: 22)   // documents short: A·Π
+        for (a, termSide) in [(tall, true), (wide, false)] {
+            let w = 21, seed: UInt64 = 9
+            let longDim = termSide ? a.rows : a.cols
+            var pi = DenseMatrix(rows: longDim, cols: w)
+            for row in 0..<longDim {
+                for t in 0..<RandomizedSVD.sketchNonZeros {
+                    let (c, sign) = RandomizedSVD.pick(seed: seed, row: row, draw: t, width: w)
+                    XCTAssertTrue((0..<w).contains(c))
+                    pi[row, c] += sign
+                }
+            }
+            let expected = termSide ? a.multiplyTransposed(pi) : a.multiply(pi)
+            let zT = RandomizedSVD.sparseSignSketch(a, termSide: termSide, width: w, seed: seed)
+            XCTAssertEqual(zT.rows, w)
+            XCTAssertEqual(zT.cols, termSide ? a.cols : a.rows)
+            for i in 0..<zT.cols {
+                for c in 0..<w {
+                    XCTAssertEqual(zT[c, i], expected[i, c], accuracy: 1e-5, "termSide \(termSide), (\(i), \(c))")
+                }
+            }
+        }
+        // Every column is used and both signs occur over many draws.
+        var columns = Set<Int>(), signs = Set<Float>()
+        for row in 0..<2000 { for t in 0..<RandomizedSVD.sketchNonZeros {
+            let (c, s) = RandomizedSVD.pick(seed: 3, row: row, draw: t, width: 320)
+            columns.insert(c); signs.insert(s)
+        } }
+        XCTAssertEqual(columns.count, 320)
+        XCTAssertEqual(signs, [1, -1])
+    }
+
     func testInvalidOptionsThrow() {
         let a = Support.randomSparse(rows: 5, cols: 5, density: 0.5, seed: 18)
         XCTAssertThrowsError(try RandomizedSVD.compute(a, options: .init(k: 0))) {

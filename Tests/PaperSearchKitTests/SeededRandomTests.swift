@@ -24,22 +24,6 @@ final class SeededRandomTests: XCTestCase {
         XCTAssertEqual(sumSq / Double(n) - mean * mean, 1, accuracy: 0.02)
     }
 
-    func testRandomSignsAreBitsOfTheSequence() {
-        var rng = SeededRandom(seed: 11, stream: 2)
-        var signs = [Float](repeating: 0, count: 130)
-        signs.withUnsafeMutableBufferPointer { rng.fillRandomSigns($0) }
-        // Element i is bit i % 64 of draw i / 64 of the same sequence, 1 → −1.
-        var reference = SeededRandom(seed: 11, stream: 2)
-        let draws = [reference.next(), reference.next(), reference.next()]
-        for (i, x) in signs.enumerated() {
-            XCTAssertEqual(x, (draws[i / 64] >> UInt64(i % 64)) & 1 == 0 ? 1 : -1, "element \(i)")
-        }
-        // Balanced: about half of 64,000 signs are negative.
-        var many = [Float](repeating: 0, count: 64_000)
-        many.withUnsafeMutableBufferPointer { rng.fillRandomSigns($0) }
-        XCTAssertEqual(Double(many.filter { $0 < 0 }.count) / 64_000, 0.5, accuracy: 0.01)
-    }
-
     func testUnitIntervalNeverZero() {
         var rng = SeededRandom(seed: 1)
         for _ in 0..<10_000 {

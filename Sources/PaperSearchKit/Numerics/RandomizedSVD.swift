@@ -14,7 +14,8 @@ import Foundation
 /// side (terms when n ≤ m) and M the long one, and S = AᵀA (N = n) or A·Aᵀ (N = m) the N×N Gram
 /// operator, applied as two sparse products and never formed. With block width b = min(k + p, N):
 ///
-/// 1. Z = Aᵀ·Π (A·Π when N = m), Π an M×b matrix of random signs: a random sample of the row space.
+/// 1. Z = Aᵀ·Π (A·Π when N = m), Π an M×b sparse sign matrix (8 entries ±1 per row, never stored:
+///    `sparseSignSketch`): a random sample of the row space.
 /// 2. Warm start, q power iterations Z ← orth(S·Z) (Alg. 4.4): the components of Z along σⱼ < σ_b
 ///    shrink by (σⱼ/σ_b)² per iteration.
 /// 3. Krylov basis of `krylovBlocks` (c = 2) blocks K = [Z, S·Z, …, S^(c−1)·Z], orthonormalized block by
@@ -29,7 +30,7 @@ import Foundation
 /// decaying text spectrum (σ₂₅₆/σ₁ = 0.11 on the arXiv sample, σⱼ ~ j^(−0.24)) needs. Block Krylov wants
 /// b ≥ k (Musco & Musco §1.2): with b = 64 or 128 < k = 256 the tail Ritz values measured 9–15% low.
 ///
-/// Cost (N = n, defaults: b = 320, q = 4, c = 2, s = 640): one sparse product Aᵀ·Π and q + c = 6 Gram
+/// Cost (N = n, defaults: b = 320, q = 4, c = 2, s = 640): the sketch Aᵀ·Π (8·nnz(A) additions), q + c = 6 Gram
 /// products S·Z (each one fused pass A then Aᵀ per 16 columns, `SparseMatrix.multiplyGram`; the last
 /// block's only for its column of G), all b columns wide, one more r columns wide for U; GEMMs of O(N·s²) for the re-orthogonalization and
 /// O(N·s·r) for V; CholeskyQR of N×b blocks (one pass per warm-up step, three for the second Krylov block); a
@@ -52,7 +53,7 @@ import Foundation
 /// threads (its default: one per core). The two never run at the same time.
 ///
 /// Memory (m = 105,720, n = 59,261, defaults): besides A (8 bytes per non-zero; Aᵀ is never formed),
-/// Π (M×b, 135 MB, freed after the first product), the basis Q (N×s, 152 MB), two N×b blocks (76 MB
+/// the basis Q (N×s, 152 MB), two N×b blocks (76 MB
 /// each; the fused Gram product needs no M×b intermediate) and G (1.6 MB, 3.3 MB as double); then V
 /// (n×r, 61 MB) and U (m×r, 108 MB) are the result.
 public enum RandomizedSVD {
@@ -97,6 +98,11 @@ public enum RandomizedSVD {
         /// The default is the cheapest measured setting with a 2× margin under the 0.5 % target (q = 2,
         /// c = 3 has two sparse products fewer but 960-column re-orthogonalization GEMMs, and measured
         /// slower: median 75 s of 3 runs against 51 s).
+        ///
+        /// Re-measured on the quiet machine (session 3; AVX2 product kernels, fused Gram products, sparse
+        /// sign Π; reference: p = 192, q = 12 of this method): the default's SVD stage takes 3.9–4.3 s, max
+        /// error 0.28 % (mean 0.04 %). Neighbours, seed 24301: p = 32,
+        /// q = 4 0.47 % (5.1 s, then); p = 64, q = 3 0.61 %; p = 96, q = 3 0.38 % — none cheaper with margin.
         public static let defaultPowerIterations = 4
 
         public init(k: Int = 256, oversampling: Int = Options.defaultOversampling,
@@ -155,8 +161,8 @@ public enum RandomizedSVD {
             widths.append(w)
             s += w
         }
-        // Stage accounting for `progress`: sample, Z, 2 per power iteration, 2 per block, Rayleigh–Ritz, V, U.
-        let totalStages = Double(5 + 2 * options.powerIterations + 2 * widths.count)
+        // Stage accounting for `progress`: Z, 2 per power iteration, 2 per block, Rayleigh–Ritz, V, U.
+        let totalStages = Double(4 + 2 * options.powerIterations + 2 * widths.count)
         var stage = 0.0
         func report(_ name: String) {
             progress?(name, stage / totalStages)
@@ -186,14 +192,10 @@ public enum RandomizedSVD {
             }
         }
 
-        // Step 1: Π (M×b, random signs: `randomSignMatrix`) and Z = orth(Aᵀ·Π) (N×b): a random sample of the row space of A,
-        // weighted by the singular values like half a power iteration. Π is freed at once (135 MB).
-        report("sample Π")
-        var pi = randomSignMatrix(rows: b, cols: longDim, seed: options.seed)
+        // Step 1: Z = orth(Aᵀ·Π) (N×b) for Π an M×b sparse sign matrix, never formed (`sparseSignSketch`):
+        // a random sample of the row space of A, weighted by the singular values like half a power iteration.
         report("Z = Aᵀ·Π")
-        var block = DenseMatrix(rows: 0, cols: 0)
-        toShort(pi, &block)
-        pi = DenseMatrix(rows: 0, cols: 0)
+        var block = sparseSignSketch(a, termSide: termSide, width: b, seed: options.seed)
         // One CholeskyQR pass per warm-up step: only the span of Z matters until it becomes Q₀.
         try LAPACK.orthonormalize(columnMajor: &block, passes: 1)
         // Step 2, warm start: q power iterations Z ← orth(S·Z) (Halko et al. Alg. 4.4 on the short side), so
@@ -470,32 +472,112 @@ public enum RandomizedSVD {
         }
     }
 
-    /// Elements per block of Π; each block draws from its own `SeededRandom` stream, so Π depends only
-    /// on the seed and the shape, not on the thread count.
-    static let sketchBlock = 1 << 16
+    /// Non-zeros per row of the sparse sign matrix Π (ζ in Martinsson & Tropp 2020, §9.2; see
+    /// `sparseSignSketch` for the measurement behind 8).
+    static let sketchNonZeros = 8
 
-    /// A rows×cols test matrix of independent random signs ±1 (Rademacher entries), generated in parallel
-    /// by fixed blocks of consecutive elements.
+    /// Z = Aᵀ·Π (N×w, returned column-major as the w×N `DenseMatrix` Zᵀ; A·Π when the documents are the
+    /// short side) for a SPARSE SIGN test matrix Π (M×w): each row ℓ of Π has `sketchNonZeros` entries ±1
+    /// in columns drawn uniformly with replacement (a repeated column adds up), column and sign both from
+    /// `pick(seed, ℓ, t)`, a SplitMix64 hash — so Π is never stored and any task can regenerate any row.
     ///
-    /// Why signs rather than Gaussians: the range finder needs a test matrix whose columns are in general
-    /// position with respect to the row space; any sub-Gaussian entries serve (Halko et al. §4.6 and §11;
-    /// Martinsson & Tropp, "Randomized numerical linear algebra", Acta Numerica 2020, §8–9), and the power
-    /// iterations and Krylov blocks that follow dominate the accuracy. Signs come 64 to a random draw;
-    /// Box–Muller Gaussians cost a logarithm and a sine or cosine each: 0.36 s for the 105,720 × 320 Π
-    /// of the arXiv sample against 0.03 s. Measured accuracy was unchanged (see `Options`).
-    static func randomSignMatrix(rows: Int, cols: Int, seed: UInt64) -> DenseMatrix {
-        let count = rows * cols
-        let blocks = (count + sketchBlock - 1) / sketchBlock
-        return DenseMatrix(rows: rows, cols: cols) { buffer in
-            guard let base = buffer.baseAddress, count > 0 else { return }
-            let out = UnsafeSendablePointer(base)
-            ParallelChunks.forEach(chunks: blocks) { block in
-                let lo = block * sketchBlock
-                let hi = min(count, lo + sketchBlock)
-                var rng = SeededRandom(seed: seed, stream: UInt64(block))
-                rng.fillRandomSigns(UnsafeMutableBufferPointer(start: out.pointer + lo, count: hi - lo))
+    /// Why: the range finder needs a test matrix whose columns are in general position with respect to
+    /// the row space; sparse sign matrices with ζ ≈ 8 serve as well as Gaussian ones in practice
+    /// (Martinsson & Tropp, "Randomized numerical linear algebra", Acta Numerica 2020, §9.2; Halko et al.
+    /// §4.6 on structured test matrices). Z then costs ζ·nnz(A) additions and no M×w dense Π (135 MB on
+    /// the arXiv sample, 1.3 GB for a million papers). Measured on the arXiv sample (defaults; max / mean
+    /// relative error of the 256 singular values against the reference, as in `Options`; time of Z
+    /// before its orthonormalization):
+    ///
+    ///     Π                      Z time       max err (seeds 24301 / 1 / 2 / 3)   mean err
+    ///     Gaussian, dense        0.36+0.2 s   0.249 %                             0.039 %
+    ///     random signs, dense    0.08+0.2 s   0.252 %                             0.037 %
+    ///     sparse signs, ζ = 8    0.26 s       0.278 %                             0.038 %
+    ///     sparse signs, ζ = 2    0.10 s       0.315 / 0.323 / 0.325 / 0.262 %     0.037–0.041 %
+    ///
+    /// ζ = 2 is faster, but on a small matrix with a flat spectrum (`testSlowlyDecayingSpectrumLikeText`:
+    /// k = 16, b = 24) its Ritz values erred by up to 0.6 % where ζ = 8 and Gaussian Π stay within 0.2 %.
+    ///
+    /// Work split: term side, by columns of Z (the picks bucketed by column, then each task adds its
+    /// documents' rows, Zᵀ[c, :] += ±a_ℓ, in increasing order); document side, by chunks of rows of A.
+    /// Each element is summed by one task in a fixed order: the result does not depend on the threads.
+    static func sparseSignSketch(_ a: SparseMatrix, termSide: Bool, width w: Int, seed: UInt64) -> DenseMatrix {
+        let shortDim = termSide ? a.cols : a.rows
+        var zT = DenseMatrix(rows: w, cols: shortDim)
+        if w == 0 || shortDim == 0 || a.nonZeroCount == 0 { return zT }
+        let zeta = sketchNonZeros
+        let rows = a.rows
+        a.rowPtr.withUnsafeBufferPointer { rp in
+            a.colIdx.withUnsafeBufferPointer { ci in
+                a.values.withUnsafeBufferPointer { vv in
+                    zT.storage.withUnsafeMutableBufferPointer { pz in
+                        guard let rpb = rp.baseAddress, let cib = ci.baseAddress, let vvb = vv.baseAddress,
+                              let zb = pz.baseAddress else { return }
+                        let m = SketchPointers(rowPtr: rpb, colIdx: cib, values: vvb, z: zb)
+                        if termSide {
+                            // Rows ℓ of Π are documents: Zᵀ[c, :] = Σ s·a_ℓ over the picks (ℓ, c, s) of column c,
+                            // ℓ increasing. The picks are bucketed by column first (Πᵀ in CSR form, a counting
+                            // sort), so each task walks only the documents of its own columns.
+                            var start = [Int](repeating: 0, count: w + 1)
+                            for doc in 0..<rows { for t in 0..<zeta {
+                                start[pick(seed: seed, row: doc, draw: t, width: w).column + 1] += 1
+                            } }
+                            for c in 0..<w { start[c + 1] += start[c] }
+                            var next = start
+                            var entries = [Int32](repeating: 0, count: rows * zeta)   // document, negated when s = −1
+                            for doc in 0..<rows { for t in 0..<zeta {
+                                let (c, sign) = pick(seed: seed, row: doc, draw: t, width: w)
+                                entries[next[c]] = sign > 0 ? Int32(doc) : ~Int32(doc)
+                                next[c] += 1
+                            } }
+                            start.withUnsafeBufferPointer { ps in
+                                entries.withUnsafeBufferPointer { pe in
+                                    guard let sb = ps.baseAddress, let eb = pe.baseAddress else { return }
+                                    let buckets = SketchBuckets(start: sb, entries: eb)
+                                    ParallelChunks.forEach(chunks: w) { c in
+                                        let zc = m.z + c * shortDim
+                                        for q in buckets.start[c]..<buckets.start[c + 1] {
+                                            let e = buckets.entries[q]
+                                            let doc = Int(e >= 0 ? e : ~e), sign: Float = e >= 0 ? 1 : -1
+                                            for p in m.rowPtr[doc]..<m.rowPtr[doc + 1] {
+                                                zc[Int(m.colIdx[p])] += sign * m.values[p]
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        } else {
+                            // Rows ℓ of Π are terms: Zᵀ[c, i] += s·a_iℓ for each entry (i, ℓ) and pick (c, s) of ℓ.
+                            let chunk = 1024
+                            ParallelChunks.forEach(chunks: (rows + chunk - 1) / chunk) { task in
+                                for i in (task * chunk)..<min(rows, (task + 1) * chunk) {
+                                    for p in m.rowPtr[i]..<m.rowPtr[i + 1] {
+                                        let term = Int(m.colIdx[p]), v = m.values[p]
+                                        for t in 0..<zeta {
+                                            let (c, sign) = pick(seed: seed, row: term, draw: t, width: w)
+                                            m.z[c * shortDim + i] += sign * v
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        return zT
+    }
+
+    /// Column and sign of draw t of row ℓ of the sparse sign matrix: one SplitMix64 output of
+    /// (seed, ℓ, t); the column from its high bits (multiply-shift onto 0..<width), the sign from bit 0.
+    @inline(__always)
+    static func pick(seed: UInt64, row: Int, draw: Int, width: Int) -> (column: Int, sign: Float) {
+        var z = seed &+ UInt64(truncatingIfNeeded: row &* sketchNonZeros &+ draw) &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        let column = Int(truncatingIfNeeded: ((z >> 32) &* UInt64(width)) >> 32)
+        return (column, z & 1 == 0 ? 1 : -1)
     }
 
     private static func validate(_ options: Options) throws {
@@ -512,6 +594,21 @@ public enum RandomizedSVD {
                                                  expected: "a non-negative number of iterations")
         }
     }
+}
+
+/// The raw arrays of A and the output Zᵀ shared by the tasks of `sparseSignSketch` (each writes only
+/// its own columns or rows of Z).
+private struct SketchPointers: @unchecked Sendable {
+    let rowPtr: UnsafePointer<Int>
+    let colIdx: UnsafePointer<Int32>
+    let values: UnsafePointer<Float>
+    let z: UnsafeMutablePointer<Float>
+}
+
+/// The picks of the sparse sign matrix grouped by column (Πᵀ in CSR form), shared read-only.
+private struct SketchBuckets: @unchecked Sendable {
+    let start: UnsafePointer<Int>
+    let entries: UnsafePointer<Int32>
 }
 
 /// A mutable pointer handed to parallel workers that write disjoint ranges of it.

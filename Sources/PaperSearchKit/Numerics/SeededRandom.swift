@@ -83,20 +83,6 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         }
     }
 
-    /// Fills `buffer` with independent random signs ±1 (Rademacher variates), in order: element i takes
-    /// bit i mod 64 of the (i / 64)-th 64-bit draw (1 → −1), so one draw serves 64 elements.
-    public mutating func fillRandomSigns(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        var i = 0
-        while i < buffer.count {
-            let bits = next()
-            let n = min(64, buffer.count - i)
-            for t in 0..<n {
-                buffer[i + t] = (bits >> UInt64(t)) & 1 == 0 ? 1 : -1
-            }
-            i += n
-        }
-    }
-
     @inline(__always)
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
