@@ -145,12 +145,12 @@ HIDDEN void cblas_ssyrk(CBLAS_LAYOUT layout, CBLAS_UPLO Uplo, CBLAS_TRANSPOSE Tr
     fn(layout, Uplo, Trans, N, K, alpha, A, lda, beta, C, ldc);
 }
 
-HIDDEN void cblas_strsm(CBLAS_LAYOUT layout, CBLAS_SIDE Side, CBLAS_UPLO Uplo, CBLAS_TRANSPOSE TransA,
+HIDDEN void cblas_strmm(CBLAS_LAYOUT layout, CBLAS_SIDE Side, CBLAS_UPLO Uplo, CBLAS_TRANSPOSE TransA,
                         CBLAS_DIAG Diag, const CBLAS_INT M, const CBLAS_INT N, const float alpha, const float *A,
                         const CBLAS_INT lda, float *B, const CBLAS_INT ldb) {
     typedef void (*F)(CBLAS_LAYOUT, CBLAS_SIDE, CBLAS_UPLO, CBLAS_TRANSPOSE, CBLAS_DIAG, const CBLAS_INT,
                       const CBLAS_INT, const float, const float *, const CBLAS_INT, float *, const CBLAS_INT);
-    RESOLVE(blas_function, F, cblas_strsm)
+    RESOLVE(blas_function, F, cblas_strmm)
     fn(layout, Side, Uplo, TransA, Diag, M, N, alpha, A, lda, B, ldb);
 }
 
@@ -182,6 +182,12 @@ HIDDEN lapack_int LAPACKE_spotrf(int matrix_layout, char uplo, lapack_int n, flo
     typedef lapack_int (*F)(int, char, lapack_int, float *, lapack_int);
     RESOLVE(lapacke_function, F, LAPACKE_spotrf)
     return fn(matrix_layout, uplo, n, a, lda);
+}
+
+HIDDEN lapack_int LAPACKE_strtri(int matrix_layout, char uplo, char diag, lapack_int n, float *a, lapack_int lda) {
+    typedef lapack_int (*F)(int, char, char, lapack_int, float *, lapack_int);
+    RESOLVE(lapacke_function, F, LAPACKE_strtri)
+    return fn(matrix_layout, uplo, diag, n, a, lda);
 }
 
 HIDDEN lapack_int LAPACKE_dsyevd(int matrix_layout, char jobz, char uplo, lapack_int n, double *a, lapack_int lda,

@@ -41,13 +41,13 @@ public enum BLAS {
                     beta, c, int(max(ldc, 1)))
     }
 
-    /// B ← Rᵀ⁻¹ · B (row-major): solves Rᵀ·X = B in place for an upper triangular m×m R (non-unit
-    /// diagonal) and an m×n B.
-    public static func strsmUpperTransposedLeft(m: Int, n: Int, r: UnsafePointer<Float>, ldr: Int,
+    /// B ← Tᵀ·B for an upper triangular m×m T (row-major, leading dimension `ldt`) and a row-major m×n B
+    /// (`strmm`, left side, upper, transposed, non-unit diagonal).
+    public static func strmmUpperTransposedLeft(m: Int, n: Int, t: UnsafePointer<Float>, ldt: Int,
                                                 b: UnsafeMutablePointer<Float>, ldb: Int) {
         if m == 0 || n == 0 { return }
-        cblas_strsm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, int(m), int(n), 1,
-                    r, int(max(ldr, 1)), b, int(max(ldb, 1)))
+        cblas_strmm(CblasRowMajor, CblasLeft, CblasUpper, CblasTrans, CblasNonUnit, int(m), int(n), 1,
+                    t, int(max(ldt, 1)), b, int(max(ldb, 1)))
     }
 
     /// op(A) · op(B) as a new matrix (row-major convenience over `sgemm`).

@@ -31,7 +31,7 @@ public enum LAPACK {
     /// `aT` = Wᵀ) in place, keeping its column space: CholeskyQR2 (T. Fukaya, Y. Nakatsukasa,
     /// Y. Yanagisawa, Y. Yamamoto, "CholeskyQR2: a simple and communication-avoiding algorithm for
     /// computing a tall-skinny QR factorization", ScalA 2014) — twice { G = WᵀW (`ssyrk`), G = RᵀR
-    /// (`spotrf`), W ← W·R⁻¹ (`strsm`) } — all level-3 BLAS, about 3× faster than Householder
+    /// (`spotrf`), W ← W·R⁻¹ (`strtri`, `strmm`) } — all level-3 BLAS, about 3× faster than Householder
     /// `sgeqrf` + `sorgqr` on a 59,261 × 320 block. It needs κ(W) ≲ ε^(−½) ≈ 4·10³ in float32; when the
     /// Cholesky factorization fails (W rank-deficient or too ill-conditioned) it falls back to
     /// Householder `thinQR(columnMajor:)`.
@@ -53,8 +53,14 @@ public enum LAPACK {
                     let info = LAPACKE_spotrf(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), int(n), gp, int(n))
                     if info > 0 { return false }
                     try check("spotrf", info)
-                    // Wᵀ ← R⁻ᵀ·Wᵀ, i.e. W ← W·R⁻¹.
-                    BLAS.strsmUpperTransposedLeft(m: n, n: m, r: gp, ldr: n, b: ap, ldb: m)
+                    // R ← R⁻¹ (n×n, negligible), then Wᵀ ← (R⁻¹)ᵀ·Wᵀ, i.e. W ← W·R⁻¹, as a triangular
+                    // multiply: 0.034 s against 0.055 s for the triangular solve (`strsm`) on a 59,261 × 320
+                    // block. κ(R) = κ(W) ≲ 4·10³ here, so the explicit inverse loses nothing that matters.
+                    let inverted = LAPACKE_strtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")),
+                                                  int(n), gp, int(n))
+                    if inverted > 0 { return false }
+                    try check("strtri", inverted)
+                    BLAS.strmmUpperTransposedLeft(m: n, n: m, t: gp, ldt: n, b: ap, ldb: m)
                     return true
                 }
             }
