@@ -4,7 +4,12 @@ import GRDB
 /// Writes model artefacts. `replaceModel` swaps the whole model in one transaction, so a
 /// reader (WAL snapshot) sees the old model or the new one, never a mix.
 extension PaperStore {
-    func replaceModel(_ model: ModelArtifacts, progress: ((Double) -> Void)? = nil) throws {
+    /// Takes the model by value and frees each large array once it is written (the postings and
+    /// V_k after the vocabulary, the embeddings after the chunks): when the caller hands over
+    /// the only reference (`consume`), that memory returns to the kernel before the commit
+    /// writes the WAL and the checkpoint copies it into the database file, which need as much
+    /// page cache as the model's size.
+    func replaceModel(_ model: consuming ModelArtifacts, progress: ((Double) -> Void)? = nil) throws {
         let metadataJSON = try ModelMetadataCoding.encode(model.metadata)
         try write { db in
             try db.execute(sql: """
@@ -42,10 +47,13 @@ extension PaperStore {
                     }
                 }
             }
+            model.postingEntries = []
+            model.projection = DenseMatrix(rows: 0, cols: 0)
             try Self.appendChunks(
                 db, firstRow: 0, chunkRows: model.metadata.chunkRows, k: k, folded: false, pids: model.pids,
                 embeddings: model.embeddings, lengths: model.lengths, norms: model.norms
             ) { progress?(0.5 + 0.5 * $0) }
+            model.embeddings = []
         }
     }
 
