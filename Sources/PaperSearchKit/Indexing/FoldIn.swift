@@ -120,12 +120,14 @@ public struct FoldIn: Sendable {
             // 6. Postings of the new rows as a new segment.
             let (offsets, entries) = Indexer.postings(counts)
             let segment = meta.nextSegment
-            let addPosting = try db.makeStatement(
-                sql: "INSERT INTO postings (term_id, segment, entries) VALUES (?, ?, ?)")
-            for t in 0..<counts.terms.count where offsets[t + 1] > offsets[t] {
-                var slice = Array(entries[(2 * offsets[t])..<(2 * offsets[t + 1])])
-                for i in stride(from: 0, to: slice.count, by: 2) { slice[i] += UInt32(firstRow) }
-                try addPosting.execute(arguments: [termIDs[t], segment, slice.blob])
+            let postings = try PostingsWriter(db)
+            try entries.withUnsafeBufferPointer { entries in
+                for t in 0..<counts.terms.count where offsets[t + 1] > offsets[t] {
+                    try postings.insert(
+                        termID: termIDs[t], segment: segment,
+                        entries: UnsafeBufferPointer(rebasing: entries[(2 * offsets[t])..<(2 * offsets[t + 1])]),
+                        rowOffset: UInt32(firstRow))
+                }
             }
             try PaperStore.appendChunks(
                 db, firstRow: firstRow, chunkRows: meta.chunkRows, k: k, folded: true, pids: pids,

@@ -84,20 +84,29 @@ public struct Indexer: Sendable {
             totalLength: counts.lengths.reduce(0) { $0 + Double($1) }, nextSegment: 1, chunkRows: options.chunkRows,
             createdAt: PaperStore.timestamp(), toolVersion: PaperSearchVersion.string,
             fitSeconds: clock.total)
+        var summary = Summary(
+            papers: m, terms: counts.terms.count, lsaVocabulary: tfidf.idf.count,
+            nonZeros: tfidf.matrix.nonZeroCount, k: r, oversampling: svdOptions.oversampling,
+            powerIterations: svdOptions.powerIterations, singularValues: svd.singularValues,
+            seconds: [:])
         let artifacts = ModelArtifacts(
             metadata: metadata, singularValues: svd.singularValues, terms: counts.terms, df: df, column: tfidf.column,
-            idf: tfidf.idf, projection: svd.v, postingOffsets: postingOffsets, postingEntries: postingEntries,
-            pids: pids, embeddings: embeddings, lengths: counts.lengths, norms: tfidf.norms)
-        try store.replaceModel(artifacts) { fraction in
+            idf: tfidf.idf, projection: svd.v, postingOffsets: postingOffsets, postingEntries: consume postingEntries,
+            pids: pids, embeddings: consume embeddings, lengths: counts.lengths, norms: tfidf.norms)
+        // Nothing but `artifacts` is needed now: ending these bindings frees U, the TF-IDF matrix
+        // and the per-document term lists (about 250 MB on the arXiv sample) before the store
+        // stage, and leaves `replaceModel` the only owner of the arrays it frees as it writes them
+        // (see there), so the kernel has pages for the page cache of the WAL and the checkpoint.
+        _ = consume svd
+        _ = consume tfidf
+        _ = consume counts
+        try store.replaceModel(consume artifacts) { fraction in
             progress.update(String(format: "writing model (%.0f%%)", fraction * 100))
         }
         clock.lap("store")
         progress.finish()
-        return Summary(
-            papers: m, terms: counts.terms.count, lsaVocabulary: tfidf.idf.count,
-            nonZeros: tfidf.matrix.nonZeroCount, k: r, oversampling: svdOptions.oversampling,
-            powerIterations: svdOptions.powerIterations, singularValues: svd.singularValues,
-            seconds: clock.laps)
+        summary.seconds = clock.laps
+        return summary
     }
 
     /// Rows per parallel chunk of `embeddings` (fixed: the sums are reduced chunk by chunk in order, so

@@ -126,7 +126,15 @@ public struct PaperFileReader {
     /// C strings would cut the text at it; so is a tag with spaces, as `tags add` refuses
     /// (policies in the README, "Bad input, crashes and concurrent use").
     private func checkTextFields(_ paper: Paper) throws {
-        func hasNUL(_ text: String?) -> Bool { text?.utf8.contains(0) ?? false }
+        // memchr over the contiguous UTF-8 (every decoded string is native): the generic
+        // `utf8.contains(0)` walked the bytes one by one, 0.19 s of the import's reader thread.
+        func hasNUL(_ text: String?) -> Bool {
+            guard let text else { return false }
+            return text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+                return memchr(base, 0, bytes.count) != nil
+            } ?? text.utf8.contains(0)
+        }
         let field: String? =
             hasNUL(paper.id) ? "id"
             : hasNUL(paper.title) ? "title"

@@ -66,16 +66,30 @@ public struct ModelReader {
     /// Postings of one term over every segment: (row, weighted tf) pairs.
     static func postings(_ db: Database, termID: Int) throws -> [(row: Int, tf: Float)] {
         var result: [(row: Int, tf: Float)] = []
-        for data in try Data.fetchAll(
-            db, sql: "SELECT entries FROM postings WHERE term_id = ? ORDER BY segment", arguments: [termID])
-        {
-            data.withUnsafeBytes { raw in
-                let words = raw.bindMemory(to: UInt32.self)
-                var i = 0
-                while i + 1 < words.count {
-                    result.append((Int(words[i]), Float(bitPattern: words[i + 1])))
-                    i += 2
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT format, entries FROM postings WHERE term_id = ? ORDER BY segment", arguments: [termID])
+        while let row = try rows.next() {
+            let format: Int = row[0]
+            guard let data = row.dataNoCopy(atIndex: 1) else { continue }
+            let valid = data.withUnsafeBytes { raw -> Bool in
+                switch format {
+                case PackedPostings.rawFormat:
+                    let words = raw.bindMemory(to: UInt32.self)
+                    var i = 0
+                    while i + 1 < words.count {
+                        result.append((Int(words[i]), Float(bitPattern: words[i + 1])))
+                        i += 2
+                    }
+                    return true
+                case PackedPostings.packedFormat:
+                    return PackedPostings.decode(raw, into: &result)
+                default:
+                    return false
                 }
+            }
+            guard valid else {
+                throw PaperSearchError.database(
+                    path: "", reason: "unreadable postings of term \(termID) (format \(format)); rebuild with `papersearch index`")
             }
         }
         return result

@@ -4,7 +4,12 @@ import GRDB
 /// Writes model artefacts. `replaceModel` swaps the whole model in one transaction, so a
 /// reader (WAL snapshot) sees the old model or the new one, never a mix.
 extension PaperStore {
-    func replaceModel(_ model: ModelArtifacts, progress: ((Double) -> Void)? = nil) throws {
+    /// Takes the model by value and frees each large array once it is written (the postings and
+    /// V_k after the vocabulary, the embeddings after the chunks): when the caller hands over
+    /// the only reference (`consume`), that memory returns to the kernel before the commit
+    /// writes the WAL and the checkpoint copies it into the database file, which need as much
+    /// page cache as the model's size.
+    func replaceModel(_ model: consuming ModelArtifacts, progress: ((Double) -> Void)? = nil) throws {
         let metadataJSON = try ModelMetadataCoding.encode(model.metadata)
         try write { db in
             try db.execute(sql: """
@@ -15,30 +20,40 @@ extension PaperStore {
                 sql: "INSERT INTO lsa_model (id, metadata, singular_values) VALUES (1, ?, ?)",
                 arguments: [metadataJSON, model.singularValues.blob])
             let k = model.projection.cols
-            let vocab = try db.makeStatement(
-                sql: "INSERT INTO vocabulary (term_id, term, df, idf, lsa_col, projection) VALUES (?, ?, ?, ?, ?, ?)")
-            let posting = try db.makeStatement(
-                sql: "INSERT INTO postings (term_id, segment, entries) VALUES (?, 0, ?)")
-            try model.projection.storage.withUnsafeBufferPointer { projection in
-                for t in 0..<model.terms.count {
-                    let c = Int(model.column[t])
-                    if c >= 0 {
-                        let row = Data(buffer: UnsafeBufferPointer(rebasing: projection[(c * k)..<((c + 1) * k)]))
-                        try vocab.execute(arguments: [t, model.terms[t], model.df[t], model.idf[c], c, row])
-                    } else {
-                        try vocab.execute(arguments: [t, model.terms[t], model.df[t], nil, nil, nil])
+            let vocab = try RawStatement(db, sql: """
+                INSERT INTO vocabulary (term_id, term, df, idf, lsa_col, projection) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            let postings = try PostingsWriter(db)
+            try model.projection.storage.withUnsafeBytes { projection in
+                try model.postingEntries.withUnsafeBufferPointer { entries in
+                    for t in 0..<model.terms.count {
+                        let c = Int(model.column[t])
+                        try vocab.execute { b in
+                            b.bind(1, t)
+                            b.bind(2, model.terms[t])
+                            b.bind(3, Int(model.df[t]))
+                            if c >= 0 {
+                                b.bind(4, Double(model.idf[c]))
+                                b.bind(5, c)
+                                b.bind(6, blob: UnsafeRawBufferPointer(rebasing: projection[(c * k * 4)..<((c + 1) * k * 4)]))
+                            }
+                        }
+                        let lo = 2 * model.postingOffsets[t], hi = 2 * model.postingOffsets[t + 1]
+                        if hi > lo {
+                            try postings.insert(
+                                termID: t, segment: 0, entries: UnsafeBufferPointer(rebasing: entries[lo..<hi]))
+                        }
+                        if t % 8192 == 0 { progress?(0.5 * Double(t) / Double(max(1, model.terms.count))) }
                     }
-                    let lo = 2 * model.postingOffsets[t], hi = 2 * model.postingOffsets[t + 1]
-                    if hi > lo {
-                        try posting.execute(arguments: [t, model.postingEntries[lo..<hi].blob])
-                    }
-                    if t % 8192 == 0 { progress?(0.5 * Double(t) / Double(max(1, model.terms.count))) }
                 }
             }
+            model.postingEntries = []
+            model.projection = DenseMatrix(rows: 0, cols: 0)
             try Self.appendChunks(
                 db, firstRow: 0, chunkRows: model.metadata.chunkRows, k: k, folded: false, pids: model.pids,
                 embeddings: model.embeddings, lengths: model.lengths, norms: model.norms
             ) { progress?(0.5 + 0.5 * $0) }
+            model.embeddings = []
         }
     }
 
@@ -49,24 +64,44 @@ extension PaperStore {
         lengths: [Float], norms: [Float], progress: ((Double) -> Void)? = nil
     ) throws {
         let next = (try Int.fetchOne(db, sql: "SELECT MAX(chunk) FROM doc_chunks") ?? -1) + 1
-        let insert = try db.makeStatement(sql: """
+        let insert = try RawStatement(db, sql: """
             INSERT INTO doc_chunks (chunk, first_row, row_count, folded, pids, embeddings, lengths, norms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var start = 0
-        var chunk = next
-        while start < pids.count {
-            let end = min(pids.count, start + chunkRows)
-            try insert.execute(arguments: [
-                chunk, firstRow + start, end - start, folded, pids[start..<end].blob,
-                embeddings[(start * k)..<(end * k)].blob, lengths[start..<end].blob, norms[start..<end].blob,
-            ])
-            try QuantizedEmbeddings.write(
-                db, chunk: chunk, pids: pids[start..<end], lengths: lengths[start..<end], norms: norms[start..<end],
-                embeddings: embeddings[(start * k)..<(end * k)], k: k)
-            progress?(Double(end) / Double(pids.count))
-            start = end
-            chunk += 1
+        let codes = try QuantizedEmbeddings.Writer(db, k: k)
+        try pids.withUnsafeBytes { pids in
+            try embeddings.withUnsafeBytes { embeddings in
+                try lengths.withUnsafeBytes { lengths in
+                    try norms.withUnsafeBytes { norms in
+                        let rows = pids.count / 8
+                        var start = 0
+                        var chunk = next
+                        while start < rows {
+                            let end = min(rows, start + chunkRows)
+                            let rowPids = UnsafeRawBufferPointer(rebasing: pids[(start * 8)..<(end * 8)])
+                            let rowEmbeddings = UnsafeRawBufferPointer(rebasing: embeddings[(start * k * 4)..<(end * k * 4)])
+                            let rowLengths = UnsafeRawBufferPointer(rebasing: lengths[(start * 4)..<(end * 4)])
+                            let rowNorms = UnsafeRawBufferPointer(rebasing: norms[(start * 4)..<(end * 4)])
+                            try insert.execute { b in
+                                b.bind(1, chunk)
+                                b.bind(2, firstRow + start)
+                                b.bind(3, end - start)
+                                b.bind(4, folded ? 1 : 0)
+                                b.bind(5, blob: rowPids)
+                                b.bind(6, blob: rowEmbeddings)
+                                b.bind(7, blob: rowLengths)
+                                b.bind(8, blob: rowNorms)
+                            }
+                            try codes.write(
+                                chunk: chunk, rows: end - start, pids: rowPids, lengths: rowLengths, norms: rowNorms,
+                                embeddings: rowEmbeddings.assumingMemoryBound(to: Float.self))
+                            progress?(Double(end) / Double(rows))
+                            start = end
+                            chunk += 1
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -25,42 +25,111 @@ public struct QuantizedEmbeddings: Sendable {
         let rows = k > 0 ? embeddings.count / k : 0
         var scales = [Float](repeating: 0, count: rows)
         var codes = [Int8](repeating: 0, count: rows * k)
-        let base = embeddings.startIndex
-        for i in 0..<rows {
-            var peak: Float = 0
-            for j in 0..<k { peak = max(peak, abs(embeddings[base + i * k + j])) }
-            guard peak > 0 else { continue }
-            let scale = peak / 127
-            scales[i] = scale
-            let inv = 1 / scale
-            for j in 0..<k {
-                codes[i * k + j] = Int8(max(-127, min(127, (embeddings[base + i * k + j] * inv).rounded())))
+        embeddings.withUnsafeBufferPointer { e in
+            scales.withUnsafeMutableBufferPointer { s in
+                codes.withUnsafeMutableBufferPointer { c in encode(e, k: k, scales: s, codes: c) }
             }
         }
         return (scales, codes)
     }
 
-    /// Writes the scan row of one chunk (same chunk number as its `doc_chunks` row).
-    static func write(
-        _ db: Database, chunk: Int, pids: ArraySlice<Int64>, lengths: ArraySlice<Float>, norms: ArraySlice<Float>,
-        embeddings: ArraySlice<Float>, k: Int
-    ) throws {
-        let (scales, codes) = encode(embeddings, k: k)
-        try db.execute(
-            sql: "INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [chunk, pids.count, pids.blob, lengths.blob, norms.blob, scales.blob])
-        // Blocks that fit in one page with room for the cell and record headers.
-        let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-        let blockRows = max(1, (pageSize - 256) / max(1, k))
-        var part = 0
-        var start = 0
-        while start < scales.count {
-            let end = min(scales.count, start + blockRows)
-            try db.execute(
-                sql: "INSERT INTO doc_code_blocks (block, codes) VALUES (?, ?)",
-                arguments: [chunk * 65536 + part, codes[(start * k)..<(end * k)].blob])
-            part += 1
-            start = end
+    /// The same into caller-provided buffers (`scales.count` rows; rows with no nonzero value
+    /// get scale 0 and codes 0).
+    ///
+    /// c_ij = e_ij / s_i rounded half away from zero and clamped to +-127, computed as truncation
+    /// plus a correction on the exact fraction (x - trunc(x) is exact for |x| <= 127) rather than
+    /// with `rounded()`, which is a libm call per value: same codes, about 5x faster (the 27M
+    /// values of the arXiv sample took 0.12 s).
+    static func encode(
+        _ embeddings: UnsafeBufferPointer<Float>, k: Int, scales: UnsafeMutableBufferPointer<Float>,
+        codes: UnsafeMutableBufferPointer<Int8>
+    ) {
+        let rows = min(scales.count, k > 0 ? min(embeddings.count, codes.count) / k : 0)
+        for i in 0..<rows {
+            let row = UnsafeBufferPointer(rebasing: embeddings[(i * k)..<((i + 1) * k)])
+            let out = UnsafeMutableBufferPointer(rebasing: codes[(i * k)..<((i + 1) * k)])
+            var peak: Float = 0
+            for x in row { peak = max(peak, abs(x)) }
+            guard peak > 0, peak.isFinite else {
+                scales[i] = 0
+                for j in 0..<k { out[j] = 0 }
+                continue
+            }
+            let scale = peak / 127
+            scales[i] = scale
+            let inv = 1 / scale
+            for j in 0..<k {
+                var x = row[j] * inv
+                // Clamp first (a NaN becomes 0): the conversion below then cannot trap.
+                x = x > 127 ? 127 : (x < -127 ? -127 : (x == x ? x : 0))
+                let t = Int32(x)
+                let fraction = x - Float(t)
+                let rounded = t + (fraction >= 0.5 ? 1 : 0) - (fraction <= -0.5 ? 1 : 0)
+                out[j] = Int8(truncatingIfNeeded: rounded)
+            }
+        }
+    }
+
+    /// Writes the scan rows of chunks (`doc_codes`, `doc_code_blocks`) with prepared statements
+    /// and buffers reused from chunk to chunk.
+    final class Writer {
+        private let k: Int
+        private let chunkRow: RawStatement
+        private let blockRow: RawStatement
+        /// Rows per code block: a block fits in one page with room for the cell and record headers.
+        private let blockRows: Int
+        private var scales: [Float] = []
+        private var codes: [Int8] = []
+
+        init(_ db: Database, k: Int) throws {
+            self.k = k
+            chunkRow = try RawStatement(db, sql: """
+                INSERT INTO doc_codes (chunk, row_count, pids, lengths, norms, scales) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            blockRow = try RawStatement(db, sql: "INSERT INTO doc_code_blocks (block, codes) VALUES (?, ?)")
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            blockRows = max(1, (pageSize - 256) / max(1, k))
+        }
+
+        /// Writes the scan row of one chunk (same chunk number as its `doc_chunks` row); the
+        /// buffers hold its `rows` rows (pids Int64, lengths and norms Float32).
+        func write(
+            chunk: Int, rows: Int, pids: UnsafeRawBufferPointer, lengths: UnsafeRawBufferPointer,
+            norms: UnsafeRawBufferPointer, embeddings: UnsafeBufferPointer<Float>
+        ) throws {
+            if scales.count != rows {
+                scales = [Float](repeating: 0, count: rows)
+                codes = [Int8](repeating: 0, count: rows * k)
+            }
+            let k = self.k
+            scales.withUnsafeMutableBufferPointer { s in
+                codes.withUnsafeMutableBufferPointer { c in
+                    QuantizedEmbeddings.encode(embeddings, k: k, scales: s, codes: c)
+                }
+            }
+            try scales.withUnsafeBytes { scales in
+                try chunkRow.execute { b in
+                    b.bind(1, chunk)
+                    b.bind(2, rows)
+                    b.bind(3, blob: pids)
+                    b.bind(4, blob: lengths)
+                    b.bind(5, blob: norms)
+                    b.bind(6, blob: scales)
+                }
+            }
+            try codes.withUnsafeBytes { codes in
+                var part = 0
+                var start = 0
+                while start < rows {
+                    let end = min(rows, start + blockRows)
+                    try blockRow.execute { b in
+                        b.bind(1, chunk * 65536 + part)
+                        b.bind(2, blob: UnsafeRawBufferPointer(rebasing: codes[(start * k)..<(end * k)]))
+                    }
+                    part += 1
+                    start = end
+                }
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import GRDBSQLite
 
 /// Steps a statement through the SQLite C API with no per-row allocation, for the measured
 /// hot path of loading every paper's tags (`TaggedCorpus`: 318k rows of the arXiv sample in
-/// about a third of the time of GRDB row cursors). The only file that calls the SQLite C API.
+/// about a third of the time of GRDB row cursors). With `RawStatement` (binding for the hot
+/// inserts) and `EmbeddingRowReader` (incremental BLOB reads), the only files that call the SQLite C API.
 enum RawRowScan {
     /// One row, valid only inside the callback.
     struct Row {

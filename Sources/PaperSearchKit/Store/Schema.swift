@@ -11,6 +11,7 @@ enum Schema {
         ("v1-papers-and-tags", createPapersAndTags),
         ("v2-lsa-model", createModelTables),
         ("v3-doc-codes", createDocCodes),
+        ("v4-postings-format", addPostingsFormat),
     ]
 
     static var version: Int { migrations.count }
@@ -125,5 +126,13 @@ enum Schema {
                 codes BLOB NOT NULL
             );
             """)
+    }
+
+    /// `postings.format`: how `entries` is encoded (`PackedPostings`): 0 (every row written
+    /// before this migration) = 8-byte (UInt32 row, Float32 weight) pairs, 1 = varint gaps and
+    /// weights. Per row, so `add` can append packed segments to a model written before. A
+    /// build without this migration refuses the file instead of misreading packed lists.
+    private static func addPostingsFormat(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE postings ADD COLUMN format INTEGER NOT NULL DEFAULT 0")
     }
 }
