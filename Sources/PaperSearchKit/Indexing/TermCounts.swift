@@ -27,22 +27,52 @@ public struct TermCounts: Sendable {
         return df
     }
 
-    /// Renumbers terms so ids follow the alphabetical (byte-wise) order of the strings, which
-    /// makes the stored vocabulary independent of the order work was split across threads.
-    /// Each document's pairs end up sorted by the new id.
-    mutating func sortTermsAlphabetically() {
-        let order = terms.indices.sorted { terms[$0].utf8.lexicographicallyPrecedes(terms[$1].utf8) }
-        var newID = [UInt32](repeating: 0, count: terms.count)
-        for (rank, old) in order.enumerated() { newID[old] = UInt32(rank) }
-        terms = order.map { terms[$0] }
-        for d in 0..<documentCount {
-            let range = offsets[d]..<offsets[d + 1]
-            var pairs = range.map { (newID[Int(termIDs[$0])], weights[$0]) }
-            pairs.sort { $0.0 < $1.0 }
-            for (i, pair) in zip(range, pairs) {
-                termIDs[i] = pair.0
-                weights[i] = pair.1
+    /// The indices of `terms` in the alphabetical (byte-wise UTF-8) order of the strings.
+    /// `CorpusAnalyzer` numbers terms in this order, which makes the stored vocabulary
+    /// independent of how work was split across threads. Terms must be distinct.
+    ///
+    /// The strings are copied into one byte buffer and compared there by 8-byte big-endian
+    /// words (much cheaper than comparing String UTF-8 views through a closure).
+    static func alphabeticalOrder(_ terms: [String]) -> [Int] {
+        var start = [Int](repeating: 0, count: terms.count + 1)
+        for (i, term) in terms.enumerated() { start[i + 1] = start[i] + term.utf8.count }
+        // 8 bytes of padding, so a word load at any key position stays inside the buffer.
+        var bytes = [UInt8](repeating: 0, count: start[terms.count] + 8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for (i, term) in terms.enumerated() {
+                var term = term
+                term.withUTF8 { utf8 in
+                    guard let base = utf8.baseAddress, let out = buffer.baseAddress else { return }
+                    (out + start[i]).update(from: base, count: utf8.count)
+                }
             }
         }
+        var order = Array(terms.indices)
+        bytes.withUnsafeBufferPointer { buffer in
+            start.withUnsafeBufferPointer { start in
+                guard let base = buffer.baseAddress else { return }
+                let raw = UnsafeRawPointer(base)
+                order.sort { a, b in
+                    var i = start[a]
+                    var j = start[b]
+                    let endA = start[a + 1]
+                    let endB = start[b + 1]
+                    while i < endA && j < endB {
+                        // The next n bytes of each key, first byte most significant; bytes past
+                        // the shorter key's end are masked off.
+                        let n = min(8, endA - i, endB - j)
+                        let mask: UInt64 = ~0 << UInt64(8 * (8 - n))
+                        let x = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & mask
+                        let y = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) & mask
+                        if x != y { return x < y }
+                        i += n
+                        j += n
+                    }
+                    // One is a prefix of the other: the shorter comes first.
+                    return endA - i < endB - j
+                }
+            }
+        }
+        return order
     }
 }
