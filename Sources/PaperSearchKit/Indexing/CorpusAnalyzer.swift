@@ -278,7 +278,7 @@ extension CorpusAnalyzer {
 
         let index: Int
         let analyzer: Analyzer
-        let cache = TermCache<UInt32>(capacity: 1 << 19)
+        private(set) var table = TokenIDTable(capacity: 1 << 12)
         let accumulator: UnsafeMutablePointer<Accumulator>
         /// Local dictionary (consulted only on cache misses).
         var localIDs: [String: UInt32] = [:]
@@ -340,16 +340,16 @@ extension CorpusAnalyzer {
         }
 
         private func add(_ text: String, weight: Float, document: Int) {
-            // Captured unowned(unsafe) (self outlives the call), so the closure's context holds no
-            // references: the scanner passes it to its helpers once per token, and strong captures
-            // cost a retain/release pair there each time.
+            // The closure's context holds no strong references (self outlives the call): the
+            // scanner passes it to its helpers once per token, and a strong capture costs a
+            // retain/release pair there each time.
             unowned(unsafe) let worker = self
-            unowned(unsafe) let cache = self.cache
+            let table = self.table.handle
             let a = accumulator
             analyzer.forEachToken(text) { p, n, stemmable in
-                let e = cache.find(p, n)
-                let term = e >= 0 ? cache.value(at: e) : worker.miss(p, n, stemmable: stemmable, document: document)
-                guard let id = term else { return }
+                var id = table.find(p, n)
+                if id == TokenIDTable.notFound { id = worker.miss(p, n, stemmable: stemmable, document: document) }
+                guard id != TokenIDTable.dropped else { return }
                 if a.pointee.weight[Int(id)] == 0 {
                     a.pointee.touched[a.pointee.touchedCount] = id
                     a.pointee.touchedCount += 1
@@ -360,9 +360,10 @@ extension CorpusAnalyzer {
 
         /// A token the cache does not know: its term (stop words, stemming), its local id, cached.
         @inline(never)
-        private func miss(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool, document: Int) -> UInt32? {
-            let id = intern(analyzer.term(token: UnsafeBufferPointer(start: p, count: n), stemmable: stemmable), document: document)
-            cache.insert(p, n, id)
+        private func miss(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool, document: Int) -> UInt32 {
+            let term = analyzer.term(token: UnsafeBufferPointer(start: p, count: n), stemmable: stemmable)
+            let id = intern(term, document: document) ?? TokenIDTable.dropped
+            table.insert(p, n, id)
             return id
         }
 
@@ -394,7 +395,7 @@ extension CorpusAnalyzer {
             terms = []
             weights = []
             lengths = []
-            cache.clear()
+            table = TokenIDTable(capacity: 1 << 12)
         }
     }
 }
