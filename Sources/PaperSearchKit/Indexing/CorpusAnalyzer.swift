@@ -179,40 +179,48 @@ extension CorpusAnalyzer {
             let documentWorkers = documentWorker
             let documentLocals = documentLocal
 
-            // Translate and sort each document's pairs, in parallel over document ranges.
+            // Translate and sort each document's pairs, in parallel over document ranges. Every
+            // element is written exactly once, so the arrays start uninitialised.
             let parts = min(max(1, documentCount / 1024), 8 * workers.count)
-            var termIDs = [UInt32](repeating: 0, count: total)
-            var weights = [Float](repeating: 0, count: total)
-            var lengths = [Float](repeating: 0, count: documentCount)
-            termIDs.withUnsafeMutableBufferPointer { termIDs in
-                weights.withUnsafeMutableBufferPointer { weights in
-                    lengths.withUnsafeMutableBufferPointer { lengths in
+            var weights: [Float] = []
+            var lengths: [Float] = []
+            let termIDs = [UInt32](unsafeUninitializedCapacity: total) { termIDs, termCount in
+                weights = [Float](unsafeUninitializedCapacity: total) { weights, weightCount in
+                    lengths = [Float](unsafeUninitializedCapacity: documentCount) { lengths, lengthCount in
                         nonisolated(unsafe) let termIDs = termIDs
                         nonisolated(unsafe) let weights = weights
                         nonisolated(unsafe) let lengths = lengths
                         DispatchQueue.concurrentPerform(iterations: parts) { part in
-                            var keys: [UInt64] = []
+                            var keys = [UInt64](repeating: 0, count: 256)
                             for d in (documentCount * part / parts)..<(documentCount * (part + 1) / parts) {
                                 let worker = workers[Int(documentWorkers[d])]
                                 let local = Int(documentLocals[d])
                                 let newID = vocabulary.newIDs[worker.index]
                                 lengths[d] = worker.lengths[local]
-                                // (new id, weight bits) in one word: sorting the words sorts by id.
-                                keys.removeAll(keepingCapacity: true)
-                                for i in worker.offsets[local]..<worker.offsets[local + 1] {
-                                    keys.append(UInt64(newID[Int(worker.terms[i])]) << 32 | UInt64(worker.weights[i].bitPattern))
-                                }
-                                keys.sort()
-                                var o = documentOffsets[d]
-                                for key in keys {
-                                    termIDs[o] = UInt32(truncatingIfNeeded: key >> 32)
-                                    weights[o] = Float(bitPattern: UInt32(truncatingIfNeeded: key))
-                                    o += 1
+                                let first = worker.offsets[local]
+                                let n = worker.offsets[local + 1] - first
+                                if n > keys.count { keys = [UInt64](repeating: 0, count: 2 * n) }
+                                keys.withUnsafeMutableBufferPointer { keys in
+                                    guard let k = keys.baseAddress else { return }
+                                    // (new id, weight bits) in one word: sorting the words sorts by id.
+                                    for i in 0..<n {
+                                        k[i] = UInt64(newID[Int(worker.terms[first + i])]) << 32
+                                            | UInt64(worker.weights[first + i].bitPattern)
+                                    }
+                                    CorpusAnalyzer.sort(k, n)
+                                    let o = documentOffsets[d]
+                                    for i in 0..<n {
+                                        termIDs[o + i] = UInt32(truncatingIfNeeded: k[i] >> 32)
+                                        weights[o + i] = Float(bitPattern: UInt32(truncatingIfNeeded: k[i]))
+                                    }
                                 }
                             }
                         }
+                        lengthCount = documentCount
                     }
+                    weightCount = total
                 }
+                termCount = total
             }
             counts.offsets = offsets
             counts.termIDs = termIDs
@@ -230,6 +238,59 @@ extension CorpusAnalyzer {
         /// term's canonically equivalent spellings share an id), and a term is spelled as at its
         /// first occurrence in document order.
         static func mergeVocabularies(_ workers: [Worker]) -> (terms: [String], newIDs: [[UInt32]]) {
+            // When every term is in NFC, distinct bytes mean distinct Strings (String equality is
+            // canonical equivalence, i.e. equal NFC forms), so a byte-wise merge of the workers'
+            // sorted dictionaries unites exactly what String equality unites.
+            if workers.allSatisfy(\.allNFC) { return mergeSorted(workers) }
+            return mergeByString(workers)
+        }
+
+        /// `mergeVocabularies` when byte equality is String equality: each worker sorts its own
+        /// terms (in parallel), then one k-way merge of the sorted lists.
+        static func mergeSorted(_ workers: [Worker]) -> (terms: [String], newIDs: [[UInt32]]) {
+            DispatchQueue.concurrentPerform(iterations: workers.count) { w in workers[w].sortTerms() }
+            // All workers' term bytes in one buffer, so one pointer addresses every term.
+            var bytes: [UInt8] = []
+            var base: [Int] = []
+            for worker in workers {
+                base.append(bytes.count)
+                bytes.append(contentsOf: worker.termBytes)
+            }
+            bytes.append(0)  // never empty: the buffer always has a base address
+            var newIDs = workers.map { [UInt32](repeating: 0, count: $0.localTerms.count) }
+            var terms: [String] = []
+            terms.reserveCapacity(workers.map(\.localTerms.count).max() ?? 0)
+            var heads = [Int](repeating: 0, count: workers.count)
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let p = buffer.baseAddress else { return }
+                /// The bytes of worker w's head term.
+                func head(_ w: Int) -> (UnsafePointer<UInt8>, Int) {
+                    let worker = workers[w]
+                    let local = worker.sortedIDs[heads[w]]
+                    return (p + base[w] + worker.termStart[local], worker.termStart[local + 1] - worker.termStart[local])
+                }
+                while true {
+                    var best = -1
+                    for w in workers.indices where heads[w] < workers[w].sortedIDs.count {
+                        if best < 0 || TermCounts.compareBytes(head(w), head(best)) < 0 { best = w }
+                    }
+                    if best < 0 { break }
+                    let smallest = head(best)
+                    let id = UInt32(terms.count)
+                    terms.append(workers[best].localTerms[workers[best].sortedIDs[heads[best]]])
+                    for w in workers.indices where heads[w] < workers[w].sortedIDs.count {
+                        if w == best || TermCounts.compareBytes(head(w), smallest) == 0 {
+                            newIDs[w][workers[w].sortedIDs[heads[w]]] = id
+                            heads[w] += 1
+                        }
+                    }
+                }
+            }
+            return (terms, newIDs)
+        }
+
+        /// `mergeVocabularies` by String equality, for corpora with terms not in NFC.
+        static func mergeByString(_ workers: [Worker]) -> (terms: [String], newIDs: [[UInt32]]) {
             var index: [String: Int] = [:]
             var spelling: [String] = []
             var firstDocument: [Int] = []
@@ -262,6 +323,56 @@ extension CorpusAnalyzer {
         }
     }
 
+    /// Sorts `p[0..<n]` ascending: insertion sort for short runs, else quicksort (median of
+    /// three). For a document's (id, weight) words: no allocation, unlike the library sort.
+    static func sort(_ p: UnsafeMutablePointer<UInt64>, _ n: Int) {
+        @inline(__always) func swap(_ a: Int, _ b: Int) {
+            let t = p[a]
+            p[a] = p[b]
+            p[b] = t
+        }
+        var lo = 0
+        var hi = n
+        while hi - lo > 16 {
+            let mid = lo + (hi - lo) / 2
+            // Median of three to p[mid], then partition around it.
+            if p[mid] < p[lo] { swap(mid, lo) }
+            if p[hi - 1] < p[lo] { swap(hi - 1, lo) }
+            if p[hi - 1] < p[mid] { swap(hi - 1, mid) }
+            let pivot = p[mid]
+            var i = lo
+            var j = hi - 1
+            while i <= j {
+                while p[i] < pivot { i += 1 }
+                while pivot < p[j] { j -= 1 }
+                if i <= j {
+                    swap(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Recurse into the smaller side, loop on the larger (stack depth O(log n)).
+            if j + 1 - lo < hi - i {
+                sort(p + lo, j + 1 - lo)
+                lo = i
+            } else {
+                sort(p + i, hi - i)
+                hi = j + 1
+            }
+        }
+        if hi - lo > 1 {
+            for k in (lo + 1)..<hi {
+                let x = p[k]
+                var m = k
+                while m > lo && x < p[m - 1] {
+                    p[m] = p[m - 1]
+                    m -= 1
+                }
+                p[m] = x
+            }
+        }
+    }
+
     /// One thread's analysis state: an `Analyzer`, a cache from token bytes to local term ids,
     /// the local dictionary, and the (local id, weight) pairs of every document it analysed.
     fileprivate final class Worker: @unchecked Sendable {
@@ -285,6 +396,13 @@ extension CorpusAnalyzer {
         var localTerms: [String] = []
         /// Index (in the corpus) of the first document that contained each local term.
         var firstDocument: [Int] = []
+        /// The local terms' UTF-8 bytes, one after another: term i is `termStart[i] ..< termStart[i + 1]`.
+        var termBytes: [UInt8] = []
+        var termStart: [Int] = [0]
+        /// Whether every local term is in Unicode NFC (ASCII ones trivially are).
+        var allNFC = true
+        /// Local ids in alphabetical order of their terms (`sortTerms`).
+        var sortedIDs: [Int] = []
         /// Output, per document of this worker: `offsets[i] ..< offsets[i + 1]` in `terms`/`weights`.
         var offsets: [Int] = [0]
         var terms: [UInt32] = []
@@ -321,6 +439,15 @@ extension CorpusAnalyzer {
             localIDs[term] = id
             localTerms.append(term)
             firstDocument.append(document)
+            var ascii = true
+            for b in term.utf8 {
+                termBytes.append(b)
+                ascii = ascii && b < 0x80
+            }
+            termStart.append(termBytes.count)
+            if !ascii && allNFC && !term.precomposedStringWithCanonicalMapping.utf8.elementsEqual(term.utf8) {
+                allNFC = false
+            }
             if localTerms.count > accumulator.pointee.capacity { growAccumulator() }
             return id
         }
@@ -386,11 +513,20 @@ extension CorpusAnalyzer {
             lengths.append(length)
         }
 
+        /// Fills `sortedIDs`.
+        func sortTerms() {
+            sortedIDs = TermCounts.alphabeticalOrder(bytes: termBytes, start: termStart)
+        }
+
         /// Forgets the documents and the dictionary (the next corpus starts afresh).
         func reset() {
             localIDs = [:]
             localTerms = []
             firstDocument = []
+            termBytes = []
+            termStart = [0]
+            allNFC = true
+            sortedIDs = []
             offsets = [0]
             terms = []
             weights = []

@@ -30,49 +30,41 @@ public struct TermCounts: Sendable {
     /// The indices of `terms` in the alphabetical (byte-wise UTF-8) order of the strings.
     /// `CorpusAnalyzer` numbers terms in this order, which makes the stored vocabulary
     /// independent of how work was split across threads. Terms must be distinct.
-    ///
-    /// The strings are copied into one byte buffer and compared there by 8-byte big-endian
-    /// words (much cheaper than comparing String UTF-8 views through a closure).
     static func alphabeticalOrder(_ terms: [String]) -> [Int] {
-        var start = [Int](repeating: 0, count: terms.count + 1)
-        for (i, term) in terms.enumerated() { start[i + 1] = start[i] + term.utf8.count }
-        // 8 bytes of padding, so a word load at any key position stays inside the buffer.
-        var bytes = [UInt8](repeating: 0, count: start[terms.count] + 8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            for (i, term) in terms.enumerated() {
-                var term = term
-                term.withUTF8 { utf8 in
-                    guard let base = utf8.baseAddress, let out = buffer.baseAddress else { return }
-                    (out + start[i]).update(from: base, count: utf8.count)
-                }
-            }
+        var bytes: [UInt8] = []
+        var start = [0]
+        start.reserveCapacity(terms.count + 1)
+        for term in terms {
+            bytes.append(contentsOf: term.utf8)
+            start.append(bytes.count)
         }
-        var order = Array(terms.indices)
-        bytes.withUnsafeBufferPointer { buffer in
+        return alphabeticalOrder(bytes: bytes, start: start)
+    }
+
+    /// `alphabeticalOrder` of terms given as one byte buffer (term i is
+    /// `bytes[start[i] ..< start[i + 1]]`): compared in place with `memcmp`, much cheaper than
+    /// comparing String UTF-8 views through a closure.
+    static func alphabeticalOrder(bytes: [UInt8], start: [Int]) -> [Int] {
+        var order = Array(0..<(start.count - 1))
+        var padded = bytes
+        padded.append(0)  // never empty: the buffer always has a base address
+        padded.withUnsafeBufferPointer { buffer in
             start.withUnsafeBufferPointer { start in
-                guard let base = buffer.baseAddress else { return }
-                let raw = UnsafeRawPointer(base)
+                guard let p = buffer.baseAddress else { return }
                 order.sort { a, b in
-                    var i = start[a]
-                    var j = start[b]
-                    let endA = start[a + 1]
-                    let endB = start[b + 1]
-                    while i < endA && j < endB {
-                        // The next n bytes of each key, first byte most significant; bytes past
-                        // the shorter key's end are masked off.
-                        let n = min(8, endA - i, endB - j)
-                        let mask: UInt64 = ~0 << UInt64(8 * (8 - n))
-                        let x = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) & mask
-                        let y = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) & mask
-                        if x != y { return x < y }
-                        i += n
-                        j += n
-                    }
-                    // One is a prefix of the other: the shorter comes first.
-                    return endA - i < endB - j
+                    compareBytes((p + start[a], start[a + 1] - start[a]), (p + start[b], start[b + 1] - start[b])) < 0
                 }
             }
         }
         return order
+    }
+
+    /// Byte-wise comparison of two UTF-8 strings (negative, zero, positive), as
+    /// `lexicographicallyPrecedes` on their `utf8` views orders them: a prefix comes first.
+    @inline(__always)
+    static func compareBytes(_ a: (UnsafePointer<UInt8>, Int), _ b: (UnsafePointer<UInt8>, Int)) -> Int {
+        let c = memcmp(a.0, b.0, min(a.1, b.1))
+        if c != 0 { return Int(c) }
+        return a.1 - b.1
     }
 }
