@@ -202,10 +202,29 @@ public final class Analyzer {
 
     /// Calls `body` with each term of `text` in order. This is the hot path: a term seen before
     /// is handed out from the cache without allocating or stemming again.
+    @inline(__always)
     public func forEachTerm(_ text: String, _ body: (String) -> Void) {
+        // The token closure holds no strong reference (self outlives the call; the cache is
+        // probed through its pointer handle): the scanner passes the closure's context to its
+        // helpers once per token, and a strong reference costs a retain/release pair each time.
+        let cache = self.cache.handle
+        unowned(unsafe) let analyzer = self
         forEachToken(text) { p, n, stemmable in
-            cache.withTerm(p, n, compute: { term(token: $0, stemmable: stemmable) }, body)
+            let e = cache.find(p, n)
+            if e >= 0 {
+                if let term = cache.value(at: e) { body(term) }
+            } else if let term = analyzer.cacheMiss(p, n, stemmable: stemmable) {
+                body(term)
+            }
         }
+    }
+
+    /// A token the cache does not know: its term, cached.
+    @inline(never)
+    private func cacheMiss(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool) -> String? {
+        let term = term(token: UnsafeBufferPointer(start: p, count: n), stemmable: stemmable)
+        cache.insert(p, n, term)
+        return term
     }
 
     /// A token as the scanners emit it: its bytes (lowercased and folded, valid only during the
@@ -216,6 +235,7 @@ public final class Analyzer {
     /// Calls `body` with each token of `text` in order, before stop words and stemming. For
     /// callers that memoise `term(token:stemmable:)` themselves by the token's bytes
     /// (`CorpusAnalyzer` maps them straight to term ids, with no String per token).
+    @inline(__always)
     func forEachToken(_ text: String, _ body: TokenSink) {
         switch options.tokenization {
         case .standard:

@@ -9,7 +9,7 @@
 /// cache: it is a pure memo). Not thread-safe; owned by one `Analyzer`.
 final class TermCache<Value> {
     /// One cached key: its hash, and where its bytes are in the arena.
-    private struct Entry {
+    fileprivate struct Entry {
         var hash: UInt32
         var keyLength: Int32
         var keyOffset: Int
@@ -20,7 +20,7 @@ final class TermCache<Value> {
 
     /// The mutable scalars, behind a pointer: a class's stored `var`s pay a dynamic
     /// exclusivity check on every access, which cost ~15% of the analyzer's time per token.
-    private struct State {
+    fileprivate struct State {
         var arena: UnsafeMutablePointer<UInt8>
         var arenaCapacity: Int
         var arenaUsed = 0
@@ -123,27 +123,48 @@ final class TermCache<Value> {
     /// The entry index of `key` (for `value(at:)`), or -1 when it is not cached: then compute
     /// its value and `insert` it. Keys longer than `maxKeyBytes` are never cached.
     @inline(__always)
-    func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        if length > TermCache.maxKeyBytes { return -1 }
-        let h = TermCache.hash(key, length)
-        var s = Int(h) & slotMask
-        while true {
-            let e = Int(slots[s])
-            if e == 0 { return -1 }
-            let entry = entries[e - 1]
-            if entry.hash == h && Int(entry.keyLength) == length
-                && memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
-            {
-                state.pointee.hits += 1
-                return e - 1
-            }
-            s = (s + 1) & slotMask
-        }
-    }
+    func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int { handle.find(key, length) }
 
     /// The value of entry `index` from `find` (nil: the token is dropped).
     @inline(__always)
     func value(at index: Int) -> Value? { terms[index] }
+
+    /// A view of the cache for the hot loop: plain pointers, so a closure that captures it holds
+    /// no class reference (one costs a retain/release pair per token). Valid while the cache
+    /// lives; `insert` and `clear` may be called meanwhile.
+    struct Handle {
+        fileprivate let slotMask: Int
+        fileprivate let slots: UnsafeMutablePointer<Int32>
+        fileprivate let entries: UnsafeMutablePointer<Entry>
+        fileprivate let terms: UnsafeMutablePointer<Value?>
+        fileprivate let state: UnsafeMutablePointer<State>
+
+        /// As `TermCache.find`.
+        @inline(__always)
+        func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
+            if length > TermCache.maxKeyBytes { return -1 }
+            let h = TermCache.hash(key, length)
+            var s = Int(h) & slotMask
+            while true {
+                let e = Int(slots[s])
+                if e == 0 { return -1 }
+                let entry = entries[e - 1]
+                if entry.hash == h && Int(entry.keyLength) == length
+                    && TermCache.memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
+                {
+                    state.pointee.hits += 1
+                    return e - 1
+                }
+                s = (s + 1) & slotMask
+            }
+        }
+
+        /// As `TermCache.value(at:)`.
+        @inline(__always)
+        func value(at index: Int) -> Value? { terms[index] }
+    }
+
+    var handle: Handle { Handle(slotMask: slotMask, slots: slots, entries: entries, terms: terms, state: state) }
 
     /// Stores the value of a key `find` did not find, clearing the cache first when it is full.
     /// Keys longer than `maxKeyBytes` are only counted as a miss.
@@ -185,7 +206,7 @@ final class TermCache<Value> {
     }
 
     @inline(__always)
-    private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    fileprivate static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
         while i + 8 <= n {
             if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)
