@@ -102,33 +102,6 @@ final class TermCache<Value> {
         return UInt32(truncatingIfNeeded: h)
     }
 
-    /// Looks `key` up; on a miss calls `compute` once and stores its answer. Then calls `body`
-    /// with the term when there is one. Keys longer than `maxKeyBytes` bypass the cache.
-    @inline(__always)
-    func withTerm(
-        _ key: UnsafePointer<UInt8>, _ length: Int,
-        compute: (UnsafeBufferPointer<UInt8>) -> Value?,
-        _ body: (Value) -> Void
-    ) {
-        let e = find(key, length)
-        if e >= 0 {
-            if let term = terms[e] { body(term) }
-            return
-        }
-        let term = compute(UnsafeBufferPointer(start: key, count: length))
-        insert(key, length, term)
-        if let term { body(term) }
-    }
-
-    /// The entry index of `key` (for `value(at:)`), or -1 when it is not cached: then compute
-    /// its value and `insert` it. Keys longer than `maxKeyBytes` are never cached.
-    @inline(__always)
-    func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int { handle.find(key, length) }
-
-    /// The value of entry `index` from `find` (nil: the token is dropped).
-    @inline(__always)
-    func value(at index: Int) -> Value? { terms[index] }
-
     /// A view of the cache for the hot loop: plain pointers, so a closure that captures it holds
     /// no class reference (one costs a retain/release pair per token). Valid while the cache
     /// lives; `insert` and `clear` may be called meanwhile.
@@ -139,7 +112,8 @@ final class TermCache<Value> {
         fileprivate let terms: UnsafeMutablePointer<Value?>
         fileprivate let state: UnsafeMutablePointer<State>
 
-        /// As `TermCache.find`.
+        /// The entry index of `key` (for `value(at:)`), or -1 when it is not cached: then compute
+        /// its value and `insert` it. Keys longer than `maxKeyBytes` are never cached.
         @inline(__always)
         func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
             if length > TermCache.maxKeyBytes { return -1 }
@@ -159,7 +133,7 @@ final class TermCache<Value> {
             }
         }
 
-        /// As `TermCache.value(at:)`.
+        /// The value of entry `index` from `find` (nil: the token is dropped).
         @inline(__always)
         func value(at index: Int) -> Value? { terms[index] }
     }
