@@ -73,7 +73,8 @@
 //
 // Performance: tokens are assembled as bytes in one scratch buffer; a bounded byte-keyed
 // `TermCache` maps each token's bytes to the cached term String, so the stemmer and the
-// String allocation only run on the first sighting of a token.
+// String allocation only run on the first sighting of a token. `CorpusAnalyzer` keeps its own
+// byte-keyed cache from tokens to term ids (`forEachToken`), so indexing builds no String per token.
 
 /// Turns text into index terms. Owns a Snowball stemmer and a term cache, so it is NOT
 /// thread-safe: use one `Analyzer` per thread (creating one is cheap, about a millisecond).
@@ -83,7 +84,7 @@ public final class Analyzer {
 
     private let stemmer: SnowballStemmer
     private let stopWordSet: Set<String>
-    private let cache: TermCache
+    private let cache: TermCache<String>
     private let minChars: Int
     private let maxBytes: Int
     /// ASCII byte -> `ByteClass` raw value, and ASCII byte -> lowercase byte.
@@ -142,7 +143,7 @@ public final class Analyzer {
         self.options = options
         stemmer = try SnowballStemmer(memoCapacity: 0)
         stopWordSet = StopWords.words(for: options.stopWords)
-        cache = TermCache(capacity: cacheCapacity)
+        cache = TermCache<String>(capacity: cacheCapacity)
         minChars = options.minTokenLength
         maxBytes = options.maxTokenBytes ?? Int.max
 
@@ -201,7 +202,41 @@ public final class Analyzer {
 
     /// Calls `body` with each term of `text` in order. This is the hot path: a term seen before
     /// is handed out from the cache without allocating or stemming again.
+    @inline(__always)
     public func forEachTerm(_ text: String, _ body: (String) -> Void) {
+        // The token closure holds no strong reference (self outlives the call; the cache is
+        // probed through its pointer handle): the scanner passes the closure's context to its
+        // helpers once per token, and a strong reference costs a retain/release pair each time.
+        let cache = self.cache.handle
+        unowned(unsafe) let analyzer = self
+        forEachToken(text) { p, n, stemmable in
+            let e = cache.find(p, n)
+            if e >= 0 {
+                if let term = cache.value(at: e) { body(term) }
+            } else if let term = analyzer.cacheMiss(p, n, stemmable: stemmable) {
+                body(term)
+            }
+        }
+    }
+
+    /// A token the cache does not know: its term, cached.
+    @inline(never)
+    private func cacheMiss(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool) -> String? {
+        let term = term(token: UnsafeBufferPointer(start: p, count: n), stemmable: stemmable)
+        cache.insert(p, n, term)
+        return term
+    }
+
+    /// A token as the scanners emit it: its bytes (lowercased and folded, valid only during the
+    /// call), its length, and whether it may be stemmed. `term(token:stemmable:)` turns it into
+    /// the term, or nil for a stop word.
+    typealias TokenSink = (UnsafePointer<UInt8>, Int, Bool) -> Void
+
+    /// Calls `body` with each token of `text` in order, before stop words and stemming. For
+    /// callers that memoise `term(token:stemmable:)` themselves by the token's bytes
+    /// (`CorpusAnalyzer` maps them straight to term ids, with no String per token).
+    @inline(__always)
+    func forEachToken(_ text: String, _ body: TokenSink) {
         switch options.tokenization {
         case .standard:
             var t = text
@@ -219,14 +254,15 @@ public final class Analyzer {
 
     // MARK: - Term emission
 
-    /// Emits the token `p[0..<n]` (already lowercased/folded) through the cache.
+    /// Emits the token `p[0..<n]` (already lowercased/folded).
     @inline(__always)
-    private func emit(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool, _ body: (String) -> Void) {
-        cache.withTerm(p, n, compute: { computeTerm($0, stemmable: stemmable) }, body)
+    private func emit(_ p: UnsafePointer<UInt8>, _ n: Int, stemmable: Bool, _ body: TokenSink) {
+        body(p, n, stemmable)
     }
 
-    /// Cache miss: stop-word check, then stemming.
-    private func computeTerm(_ bytes: UnsafeBufferPointer<UInt8>, stemmable: Bool) -> String? {
+    /// The term of a token from `forEachToken` (the cache-miss path): stop-word check, then
+    /// stemming. Nil for a dropped token (stop word).
+    func term(token bytes: UnsafeBufferPointer<UInt8>, stemmable: Bool) -> String? {
         let surface = String(decoding: bytes, as: UTF8.self)
         if stopWordSet.contains(surface) { return nil }
         guard options.stem && stemmable else { return surface }
@@ -259,7 +295,7 @@ public final class Analyzer {
     // MARK: - sklearn tokenizer
 
     /// `re.findall(r"(?u)\b\w\w+\b", lowered)`: maximal runs of word scalars.
-    private func scanSklearn(_ text: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+    private func scanSklearn(_ text: UnsafeBufferPointer<UInt8>, _ body: TokenSink) {
         guard let p = text.baseAddress else { return }
         let n = text.count
         var i = 0
@@ -434,7 +470,7 @@ public final class Analyzer {
     }
 
     /// Ends the chain: emits its parts, then the compound, and resets the buffer.
-    private func flush(_ chain: inout Chain, _ body: (String) -> Void) {
+    private func flush(_ chain: inout Chain, _ body: TokenSink) {
         endPart(&chain)
         let n = chain.nParts
         if n == 0 { return }
@@ -482,7 +518,7 @@ public final class Analyzer {
 
     /// The whole standard tokenizer: splits the text into whitespace-delimited chunks, cuts
     /// URLs and e-mails out of them, and tokenizes what is left.
-    private func scanStandard(_ text: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+    private func scanStandard(_ text: UnsafeBufferPointer<UInt8>, _ body: TokenSink) {
         guard let p = text.baseAddress else { return }
         let n = text.count
         var chain = Chain(buf: scratch, capacity: scratchCapacity)
@@ -664,7 +700,7 @@ public final class Analyzer {
     /// position past it when a LaTeX argument skip crossed it (the caller resumes there).
     private func scanSegment(
         _ p: UnsafePointer<UInt8>, _ n: Int, _ from: Int, _ end: Int, _ chain: inout Chain,
-        _ body: (String) -> Void
+        _ body: TokenSink
     ) -> Int {
         var i = from
         while i < end {
@@ -797,7 +833,7 @@ public final class Analyzer {
     @inline(__always)
     private func hyphen(
         _ p: UnsafePointer<UInt8>, _ i: inout Int, _ length: Int, _ end: Int, _ chain: inout Chain,
-        _ body: (String) -> Void
+        _ body: TokenSink
     ) {
         if !chain.partIsEmpty && wordCharAt(p, i + length, end) {
             endPart(&chain)
@@ -812,7 +848,7 @@ public final class Analyzer {
     @inline(__always)
     private func apostrophe(
         _ p: UnsafePointer<UInt8>, _ i: inout Int, _ length: Int, _ end: Int, _ chain: inout Chain,
-        _ body: (String) -> Void
+        _ body: TokenSink
     ) {
         let next = i + length
         guard chain.last == 1 && wordCharAt(p, next, end, lettersOnly: true) else {
@@ -831,7 +867,7 @@ public final class Analyzer {
     /// an argument skip went past `end` (then the segment is over), else `end`.
     private func latexCommand(
         _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ end: Int, _ chain: inout Chain,
-        _ body: (String) -> Void
+        _ body: TokenSink
     ) -> Int {
         guard i + 1 < end else {
             flush(&chain, body)
@@ -878,7 +914,7 @@ public final class Analyzer {
     /// A CJK run starting with the scalar at `i` (of `length` bytes): emits its bigrams (or the
     /// single character, or the whole run when bigrams are off). Returns the run's end.
     private func cjkRun(
-        _ p: UnsafePointer<UInt8>, _ i: Int, _ length: Int, _ end: Int, _ body: (String) -> Void
+        _ p: UnsafePointer<UInt8>, _ i: Int, _ length: Int, _ end: Int, _ body: TokenSink
     ) -> Int {
         let bigrams = options.cjkBigrams
         var previous = i

@@ -1,27 +1,26 @@
-/// A bounded memo from a token's UTF-8 bytes to the term the analyzer emits for it (its stem, or
-/// "dropped" for a stop word), so the hot path neither allocates a String per token nor runs the
-/// stemmer again for a word it has seen.
+/// A bounded memo from a token's UTF-8 bytes to what the analyzer emits for it (`Value`: its
+/// stem as a String for `Analyzer`, or its term id for `CorpusAnalyzer`; nil for "dropped", e.g.
+/// a stop word), so the hot path neither allocates a String per token nor runs the stemmer again
+/// for a word it has seen.
 ///
 /// Open addressing with linear probing over a power-of-two slot table; keys live in one byte
-/// arena, terms in one String buffer (shared, so yielding a cached term costs a retain at most).
+/// arena, values in one buffer (a cached String is shared, so yielding it costs a retain at most).
 /// When `capacity` entries are stored the whole cache is cleared (results never depend on the
 /// cache: it is a pure memo). Not thread-safe; owned by one `Analyzer`.
-final class TermCache {
-    /// One cached key: where its bytes are in the arena, and whether `terms[i]` holds a term
-    /// (false = the token is dropped, e.g. a stop word).
-    private struct Entry {
+final class TermCache<Value> {
+    /// One cached key: its hash, and where its bytes are in the arena.
+    fileprivate struct Entry {
         var hash: UInt32
         var keyLength: Int32
         var keyOffset: Int
-        var hasTerm: Bool
     }
 
     /// Keys longer than this are never cached (they are rare and would bloat the arena).
-    static let maxKeyBytes = 64
+    static var maxKeyBytes: Int { 64 }
 
     /// The mutable scalars, behind a pointer: a class's stored `var`s pay a dynamic
     /// exclusivity check on every access, which cost ~15% of the analyzer's time per token.
-    private struct State {
+    fileprivate struct State {
         var arena: UnsafeMutablePointer<UInt8>
         var arenaCapacity: Int
         var arenaUsed = 0
@@ -36,7 +35,8 @@ final class TermCache {
     /// slot -> entry index + 1 (0 = empty).
     private let slots: UnsafeMutablePointer<Int32>
     private let entries: UnsafeMutablePointer<Entry>
-    private let terms: UnsafeMutablePointer<String>
+    /// Entry index -> value (nil: the token is dropped).
+    private let terms: UnsafeMutablePointer<Value?>
     private let state: UnsafeMutablePointer<State>
 
     /// Number of cached tokens.
@@ -102,52 +102,62 @@ final class TermCache {
         return UInt32(truncatingIfNeeded: h)
     }
 
-    /// Looks `key` up; on a miss calls `compute` once and stores its answer. Then calls `body`
-    /// with the term when there is one. Keys longer than `maxKeyBytes` bypass the cache.
-    @inline(__always)
-    func withTerm(
-        _ key: UnsafePointer<UInt8>, _ length: Int,
-        compute: (UnsafeBufferPointer<UInt8>) -> String?,
-        _ body: (String) -> Void
-    ) {
-        if length > TermCache.maxKeyBytes {
-            state.pointee.misses += 1
-            if let t = compute(UnsafeBufferPointer(start: key, count: length)) { body(t) }
-            return
+    /// A view of the cache for the hot loop: plain pointers, so a closure that captures it holds
+    /// no class reference (one costs a retain/release pair per token). Valid while the cache
+    /// lives; `insert` and `clear` may be called meanwhile.
+    struct Handle {
+        fileprivate let slotMask: Int
+        fileprivate let slots: UnsafeMutablePointer<Int32>
+        fileprivate let entries: UnsafeMutablePointer<Entry>
+        fileprivate let terms: UnsafeMutablePointer<Value?>
+        fileprivate let state: UnsafeMutablePointer<State>
+
+        /// The entry index of `key` (for `value(at:)`), or -1 when it is not cached: then compute
+        /// its value and `insert` it. Keys longer than `maxKeyBytes` are never cached.
+        @inline(__always)
+        func find(_ key: UnsafePointer<UInt8>, _ length: Int) -> Int {
+            if length > TermCache.maxKeyBytes { return -1 }
+            let h = TermCache.hash(key, length)
+            var s = Int(h) & slotMask
+            while true {
+                let e = Int(slots[s])
+                if e == 0 { return -1 }
+                let entry = entries[e - 1]
+                if entry.hash == h && Int(entry.keyLength) == length
+                    && TermCache.memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
+                {
+                    state.pointee.hits += 1
+                    return e - 1
+                }
+                s = (s + 1) & slotMask
+            }
         }
+
+        /// The value of entry `index` from `find` (nil: the token is dropped).
+        @inline(__always)
+        func value(at index: Int) -> Value? { terms[index] }
+    }
+
+    var handle: Handle { Handle(slotMask: slotMask, slots: slots, entries: entries, terms: terms, state: state) }
+
+    /// Stores the value of a key `find` did not find, clearing the cache first when it is full.
+    /// Keys longer than `maxKeyBytes` are only counted as a miss.
+    func insert(_ key: UnsafePointer<UInt8>, _ length: Int, _ term: Value?) {
+        state.pointee.misses += 1
+        if length > TermCache.maxKeyBytes { return }
+        if state.pointee.count == capacity { clear() }
         let h = TermCache.hash(key, length)
         var s = Int(h) & slotMask
-        while true {
-            let e = Int(slots[s])
-            if e == 0 { break }
-            let entry = entries[e - 1]
-            if entry.hash == h && Int(entry.keyLength) == length
-                && memcmpEqual(state.pointee.arena + entry.keyOffset, key, length)
-            {
-                state.pointee.hits += 1
-                if entry.hasTerm { body(terms[e - 1]) }
-                return
-            }
-            s = (s + 1) & slotMask
-        }
-        // Miss: compute, then insert (clearing first when full; the probe slot is then stale).
-        state.pointee.misses += 1
-        let term = compute(UnsafeBufferPointer(start: key, count: length))
-        if state.pointee.count == capacity {
-            clear()
-            s = Int(h) & slotMask
-            while slots[s] != 0 { s = (s + 1) & slotMask }
-        }
+        while slots[s] != 0 { s = (s + 1) & slotMask }
         let used = state.pointee.arenaUsed
         if used + length > state.pointee.arenaCapacity { growArena(minimum: used + length) }
         (state.pointee.arena + used).update(from: key, count: length)
         let index = state.pointee.count
-        entries[index] = Entry(hash: h, keyLength: Int32(length), keyOffset: used, hasTerm: term != nil)
-        (terms + index).initialize(to: term ?? "")
+        entries[index] = Entry(hash: h, keyLength: Int32(length), keyOffset: used)
+        (terms + index).initialize(to: term)
         state.pointee.arenaUsed = used + length
         state.pointee.count = index + 1
         slots[s] = Int32(index + 1)
-        if let term { body(term) }
     }
 
     /// Drops every entry (keeps the memory).
@@ -170,7 +180,7 @@ final class TermCache {
     }
 
     @inline(__always)
-    private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    fileprivate static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
         while i + 8 <= n {
             if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)

@@ -27,22 +27,44 @@ public struct TermCounts: Sendable {
         return df
     }
 
-    /// Renumbers terms so ids follow the alphabetical (byte-wise) order of the strings, which
-    /// makes the stored vocabulary independent of the order work was split across threads.
-    /// Each document's pairs end up sorted by the new id.
-    mutating func sortTermsAlphabetically() {
-        let order = terms.indices.sorted { terms[$0].utf8.lexicographicallyPrecedes(terms[$1].utf8) }
-        var newID = [UInt32](repeating: 0, count: terms.count)
-        for (rank, old) in order.enumerated() { newID[old] = UInt32(rank) }
-        terms = order.map { terms[$0] }
-        for d in 0..<documentCount {
-            let range = offsets[d]..<offsets[d + 1]
-            var pairs = range.map { (newID[Int(termIDs[$0])], weights[$0]) }
-            pairs.sort { $0.0 < $1.0 }
-            for (i, pair) in zip(range, pairs) {
-                termIDs[i] = pair.0
-                weights[i] = pair.1
+    /// The indices of `terms` in the alphabetical (byte-wise UTF-8) order of the strings.
+    /// `CorpusAnalyzer` numbers terms in this order, which makes the stored vocabulary
+    /// independent of how work was split across threads. Terms must be distinct.
+    static func alphabeticalOrder(_ terms: [String]) -> [Int] {
+        var bytes: [UInt8] = []
+        var start = [0]
+        start.reserveCapacity(terms.count + 1)
+        for term in terms {
+            bytes.append(contentsOf: term.utf8)
+            start.append(bytes.count)
+        }
+        return alphabeticalOrder(bytes: bytes, start: start)
+    }
+
+    /// `alphabeticalOrder` of terms given as one byte buffer (term i is
+    /// `bytes[start[i] ..< start[i + 1]]`): compared in place with `memcmp`, much cheaper than
+    /// comparing String UTF-8 views through a closure.
+    static func alphabeticalOrder(bytes: [UInt8], start: [Int]) -> [Int] {
+        var order = Array(0..<(start.count - 1))
+        var padded = bytes
+        padded.append(0)  // never empty: the buffer always has a base address
+        padded.withUnsafeBufferPointer { buffer in
+            start.withUnsafeBufferPointer { start in
+                guard let p = buffer.baseAddress else { return }
+                order.sort { a, b in
+                    compareBytes((p + start[a], start[a + 1] - start[a]), (p + start[b], start[b + 1] - start[b])) < 0
+                }
             }
         }
+        return order
+    }
+
+    /// Byte-wise comparison of two UTF-8 strings (negative, zero, positive), as
+    /// `lexicographicallyPrecedes` on their `utf8` views orders them: a prefix comes first.
+    @inline(__always)
+    static func compareBytes(_ a: (UnsafePointer<UInt8>, Int), _ b: (UnsafePointer<UInt8>, Int)) -> Int {
+        let c = memcmp(a.0, b.0, min(a.1, b.1))
+        if c != 0 { return Int(c) }
+        return a.1 - b.1
     }
 }
