@@ -120,7 +120,7 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiply(_ b: DenseMatrix) -> DenseMatrix {
         precondition(b.rows == cols, "SparseMatrix.multiply: B is \(b.rows)×\(b.cols), expected \(cols) rows")
         var c = DenseMatrix(rows: rows, cols: b.cols)
-        product(transposeA: false, b: b, bColumnMajor: false, into: &c, cColumnMajor: false)
+        product(.gather, b: b, bColumnMajor: false, into: &c, cColumnMajor: false)
         return c
     }
 
@@ -129,7 +129,7 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiplyTransposed(_ b: DenseMatrix) -> DenseMatrix {
         precondition(b.rows == rows, "SparseMatrix.multiplyTransposed: B is \(b.rows)×\(b.cols), expected \(rows) rows")
         var c = DenseMatrix(rows: cols, cols: b.cols)
-        product(transposeA: true, b: b, bColumnMajor: false, into: &c, cColumnMajor: false)
+        product(.scatter, b: b, bColumnMajor: false, into: &c, cColumnMajor: false)
         return c
     }
 
@@ -139,7 +139,7 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiply(columnMajor bT: DenseMatrix, into cT: inout DenseMatrix) {
         precondition(bT.cols == cols, "SparseMatrix.multiply: Bᵀ is \(bT.rows)×\(bT.cols), expected \(cols) columns")
         prepare(&cT, rows: bT.rows, cols: rows)
-        product(transposeA: false, b: bT, bColumnMajor: true, into: &cT, cColumnMajor: true)
+        product(.gather, b: bT, bColumnMajor: true, into: &cT, cColumnMajor: true)
     }
 
     /// C = Aᵀ·B with B and C stored column-major (see `multiply(columnMajor:into:)`): `bT` is Bᵀ
@@ -147,7 +147,7 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiplyTransposed(columnMajor bT: DenseMatrix, into cT: inout DenseMatrix) {
         precondition(bT.cols == rows, "SparseMatrix.multiplyTransposed: Bᵀ is \(bT.rows)×\(bT.cols), expected \(rows) columns")
         prepare(&cT, rows: bT.rows, cols: cols)
-        product(transposeA: true, b: bT, bColumnMajor: true, into: &cT, cColumnMajor: true)
+        product(.scatter, b: bT, bColumnMajor: true, into: &cT, cColumnMajor: true)
     }
 
     /// Z' = Aᵀ·(A·Z) with Z and Z' stored column-major (see `multiply(columnMajor:into:)`): `zT` is Zᵀ
@@ -159,33 +159,7 @@ public struct SparseMatrix: Sendable, Equatable {
     public func multiplyGram(columnMajor zT: DenseMatrix, into outT: inout DenseMatrix) {
         precondition(zT.cols == cols, "SparseMatrix.multiplyGram: Zᵀ is \(zT.rows)×\(zT.cols), expected \(cols) columns")
         prepare(&outT, rows: zT.rows, cols: cols)
-        let l = zT.rows
-        if l == 0 || cols == 0 { return }
-        let width = SparseMatrix.sliceWidth
-        let slices = (l + width - 1) / width
-        rowPtr.withUnsafeBufferPointer { rp in
-            colIdx.withUnsafeBufferPointer { ci in
-                values.withUnsafeBufferPointer { vv in
-                    zT.storage.withUnsafeBufferPointer { zz in
-                        outT.storage.withUnsafeMutableBufferPointer { oo in
-                            guard let op = oo.baseAddress else { return }
-                            guard let rpp = rp.baseAddress, let cip = ci.baseAddress, let vvp = vv.baseAddress,
-                                  let zp = zz.baseAddress else {
-                                op.update(repeating: 0, count: oo.count)
-                                return
-                            }
-                            let k = ProductKernel(
-                                rowPtr: rpp, colIdx: cip, values: vvp, rows: rows, cols: cols,
-                                b: zp, bColumnMajor: true, c: op, cColumnMajor: true, l: l)
-                            ParallelChunks.forEach(chunks: slices) { slice in
-                                let start = slice * width
-                                k.gramSlice(start: start, width: min(width, l - start))
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        product(.gram, b: zT, bColumnMajor: true, into: &outT, cColumnMajor: true)
     }
 
     /// Reshapes `c` to rows×cols, keeping its storage when the element count matches.
@@ -228,11 +202,14 @@ public struct SparseMatrix: Sendable, Equatable {
     /// CSR order (increasing row index for Aᵀ·B), starting from 0, computed by exactly one task: the
     /// result is bit-for-bit the same for any thread count and for both layouts, and
     /// `multiplyTransposed(b)` equals `transposed().multiply(b)` exactly.
-    private func product(transposeA: Bool, b: DenseMatrix, bColumnMajor: Bool,
+    ///
+    /// `kind` picks the slice kernel: `.gather` C = A·B, `.scatter` C = Aᵀ·B, `.gram` C = Aᵀ·(A·B)
+    /// (`multiplyGram`; B and C column-major).
+    private func product(_ kind: SliceKernel, b: DenseMatrix, bColumnMajor: Bool,
                          into c: inout DenseMatrix, cColumnMajor: Bool) {
         // l: dense columns; p: rows of the dense operand indexed by A's columns (cols of A) or rows.
         let l = bColumnMajor ? b.rows : b.cols
-        let outRows = transposeA ? cols : rows
+        let outRows = kind == .gather ? rows : cols
         if l == 0 || outRows == 0 { return }
         let width = SparseMatrix.sliceWidth
         let slices = (l + width - 1) / width
@@ -254,10 +231,10 @@ public struct SparseMatrix: Sendable, Equatable {
                             ParallelChunks.forEach(chunks: slices) { slice in
                                 let start = slice * width
                                 let w = min(width, l - start)
-                                if transposeA {
-                                    k.scatterSlice(start: start, width: w)
-                                } else {
-                                    k.gatherSlice(start: start, width: w)
+                                switch kind {
+                                case .gather: k.gatherSlice(start: start, width: w)
+                                case .scatter: k.scatterSlice(start: start, width: w)
+                                case .gram: k.gramSlice(start: start, width: w)
                                 }
                             }
                         }
@@ -266,6 +243,16 @@ public struct SparseMatrix: Sendable, Equatable {
             }
         }
     }
+}
+
+/// The slice kernels of `SparseMatrix.product`.
+private enum SliceKernel {
+    /// C = A·B.
+    case gather
+    /// C = Aᵀ·B.
+    case scatter
+    /// C = Aᵀ·(A·B).
+    case gram
 }
 
 /// Raw pointers of one sparse × dense product, shared read-only by the tasks; each task writes only
