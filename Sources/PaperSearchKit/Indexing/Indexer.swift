@@ -33,14 +33,17 @@ public struct Indexer: Sendable {
             pids.reserveCapacity(total)
             var batch: [(title: String, abstract: String)] = []
             batch.reserveCapacity(4096)
-            let rows = try Row.fetchCursor(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid")
-            while let row = try rows.next() {
-                pids.append(row[0])
-                batch.append((row[1], row[2]))
-                if batch.count == 4096 {
-                    corpus.add(batch: batch)
-                    batch.removeAll(keepingCapacity: true)
-                    progress.update("analysing: \(pids.count) of \(total) papers")
+            // One pass over every paper: through read() calls, not the memory map (see `withoutMemoryMap`).
+            try PaperStore.withoutMemoryMap(db) {
+                let rows = try Row.fetchCursor(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid")
+                while let row = try rows.next() {
+                    pids.append(row[0])
+                    batch.append((row[1], row[2]))
+                    if batch.count == 4096 {
+                        corpus.add(batch: batch)
+                        batch.removeAll(keepingCapacity: true)
+                        progress.update("analysing: \(pids.count) of \(total) papers")
+                    }
                 }
             }
             if !batch.isEmpty { corpus.add(batch: batch) }
@@ -48,6 +51,9 @@ public struct Indexer: Sendable {
         }
         guard total > 0 else { throw PaperSearchError.noPapers(path: store.location.path) }
         let counts = corpus.finish()
+        // The analyser's per-worker term tables and buffers are not needed from here on: released
+        // before the SVD, whose end is the peak of the whole fit.
+        _ = consume corpus
         clock.lap("analyse")
 
         // 2. TF-IDF over the pruned vocabulary.

@@ -30,7 +30,7 @@ public final class PaperStore: Sendable {
             // large BLOBs, which then span 16x fewer overflow pages. Memory-mapped reads let a
             // query load every embedding without a read() call per page.
             try db.execute(sql: "PRAGMA page_size = 65536")
-            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            try db.execute(sql: "PRAGMA mmap_size = \(PaperStore.mmapBytes)")
         }
         let writable: Bool
         switch mode {
@@ -91,6 +91,18 @@ public final class PaperStore: Sendable {
     static func reason(_ error: DatabaseError) -> String {
         let message = error.message ?? "\(error.resultCode)"
         return message.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// Bytes of the file each connection may memory-map (`PRAGMA mmap_size`).
+    static let mmapBytes = 4_294_967_296
+
+    /// Runs `body` on a connection that reads through read() calls instead of the memory map: for a
+    /// single pass over most of the file (the index reading every paper), where mapped pages would
+    /// only count ~180 MB (arXiv sample) towards the process's resident size for the rest of its life.
+    static func withoutMemoryMap<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA mmap_size = 0")
+        defer { try? db.execute(sql: "PRAGMA mmap_size = \(mmapBytes)") }
+        return try body()
     }
 
     /// Runs `body` in one write transaction; maps SQLite errors to `PaperSearchError`.
