@@ -170,13 +170,8 @@ final class TermCache<Value> {
     }
 
     private func growArena(minimum: Int) {
-        var newCapacity = state.pointee.arenaCapacity * 2
-        while newCapacity < minimum { newCapacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        bigger.update(from: state.pointee.arena, count: state.pointee.arenaUsed)
-        state.pointee.arena.deallocate()
-        state.pointee.arena = bigger
-        state.pointee.arenaCapacity = newCapacity
+        ByteArena.grow(&state.pointee.arena, capacity: &state.pointee.arenaCapacity, used: state.pointee.arenaUsed,
+                       minimum: minimum)
     }
 
     @inline(__always)

@@ -179,12 +179,7 @@ final class TokenIDTable {
     }
 
     private func growArena(minimum: Int) {
-        var capacity = state.pointee.arenaCapacity * 2
-        while capacity < minimum { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        bigger.update(from: state.pointee.arena, count: state.pointee.arenaUsed)
-        state.pointee.arena.deallocate()
-        state.pointee.arena = bigger
-        state.pointee.arenaCapacity = capacity
+        ByteArena.grow(&state.pointee.arena, capacity: &state.pointee.arenaCapacity, used: state.pointee.arenaUsed,
+                       minimum: minimum)
     }
 }

@@ -137,7 +137,7 @@ public struct Indexer: Sendable {
                             guard let ub = pu.baseAddress, let sb = ps.baseAddress, let sumb = psum.baseAddress,
                                   let countb = pcount.baseAddress else { return }
                             let shared = EmbeddingPointers(u: ub, sigma: sb, out: outBase, sums: sumb, counts: countb)
-                            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                            ParallelChunks.forEach(chunks: chunks) { chunk in
                                 var chunkSum = 0.0, chunkCount = 0
                                 for i in (chunk * embeddingChunk)..<min(m, (chunk + 1) * embeddingChunk) {
                                     let row = shared.u + i * r, e = shared.out + i * r

@@ -303,11 +303,9 @@ private struct ProductKernel: @unchecked Sendable {
         }
     }
 
-    /// C[:, slice] = A·B[:, slice] (C has `rows` rows, B has `cols`).
-    func gatherSlice(start: Int, width w: Int) {
-        // Pack B[:, slice] into a contiguous cols × w panel.
+    /// B[:, slice] packed into a new contiguous cols × w panel (B indexed by A's columns: A·B, Aᵀ·(A·B)).
+    private func packColumnPanel(start: Int, width w: Int) -> PackedPanel {
         let panel = PackedPanel(count: cols * w)
-        defer { panel.free() }
         let tileRows = ProductKernel.tileRows
         var r0 = 0
         while r0 < cols {
@@ -316,7 +314,47 @@ private struct ProductKernel: @unchecked Sendable {
                  into: panel.pointer + r0 * w)
             r0 += n
         }
+        return panel
+    }
+
+    /// C[:, slice] = the cols × w panel `z` (C indexed by A's columns: Aᵀ·B, Aᵀ·(A·B)).
+    private func writeColumnPanel(_ z: UnsafePointer<Float>, start: Int, width w: Int) {
+        let tileRows = ProductKernel.tileRows
+        var r0 = 0
+        while r0 < cols {
+            let n = min(tileRows, cols - r0)
+            unpack(z + r0 * w, p: cols, start: start, width: w, rowsFrom: r0, count: n)
+            r0 += n
+        }
+    }
+
+    /// Scalar form of the gather for a slice narrower than 16: y[t] = Σ v · P[j, t] over row i of A, in
+    /// CSR order.
+    private func gatherRow(_ i: Int, panel p: UnsafePointer<Float>, width w: Int, into y: UnsafeMutablePointer<Float>) {
+        let lo = rowPtr[i], hi = rowPtr[i + 1]
+        for t in 0..<w {
+            var s: Float = 0
+            for q in lo..<hi { s += values[q] * p[Int(colIdx[q]) * w + t] }
+            y[t] = s
+        }
+    }
+
+    /// Scalar form of the scatter for a slice narrower than 16: Z[j, :] += v · y for each entry (i, j, v)
+    /// of row i of A, in CSR order.
+    private func scatterRow(_ i: Int, _ y: UnsafePointer<Float>, width w: Int, into z: UnsafeMutablePointer<Float>) {
+        for q in rowPtr[i]..<rowPtr[i + 1] {
+            let v = values[q]
+            let zj = z + Int(colIdx[q]) * w
+            for t in 0..<w { zj[t] += v * y[t] }
+        }
+    }
+
+    /// C[:, slice] = A·B[:, slice] (C has `rows` rows, B has `cols`).
+    func gatherSlice(start: Int, width w: Int) {
+        let panel = packColumnPanel(start: start, width: w)
+        defer { panel.free() }
         let p = UnsafePointer(panel.pointer)
+        let tileRows = ProductKernel.tileRows
         let tile = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * w)
         defer { tile.deallocate() }
         var i0 = 0
@@ -326,15 +364,7 @@ private struct ProductKernel: @unchecked Sendable {
                 // C[i, slice] = Σ v · P[j, :] for the tile's rows, in CSR order (`CSparseKernels`).
                 papersearch_gather16(rowPtr, colIdx, values, rowPtr[rows], i0, i0 + n, p, tile)
             } else {
-                for ii in 0..<n {
-                    let i = i0 + ii
-                    let lo = rowPtr[i], hi = rowPtr[i + 1]
-                    for t in 0..<w {
-                        var s: Float = 0
-                        for q in lo..<hi { s += values[q] * p[Int(colIdx[q]) * w + t] }
-                        tile[ii * w + t] = s
-                    }
-                }
+                for ii in 0..<n { gatherRow(i0 + ii, panel: p, width: w, into: tile + ii * w) }
             }
             unpack(tile, p: rows, start: start, width: w, rowsFrom: i0, count: n)
             i0 += n
@@ -343,19 +373,11 @@ private struct ProductKernel: @unchecked Sendable {
 
     /// C[:, slice] = Aᵀ·(A·B[:, slice]) (B and C column-major with `cols` rows): `multiplyGram`.
     func gramSlice(start: Int, width w: Int) {
-        // P = B[:, slice] packed (cols × w); the panel Z accumulates C[:, slice] (cols × w).
-        let panel = PackedPanel(count: cols * w)
+        // P = B[:, slice] packed; the panel Z accumulates C[:, slice] (both cols × w).
+        let panel = packColumnPanel(start: start, width: w)
         defer { panel.free() }
         let out = PackedPanel(count: cols * w)
         defer { out.free() }
-        let tileRows = ProductKernel.tileRows
-        var r0 = 0
-        while r0 < cols {
-            let n = min(tileRows, cols - r0)
-            pack(b, columnMajor: true, p: cols, start: start, width: w, rowsFrom: r0, count: n,
-                 into: panel.pointer + r0 * w)
-            r0 += n
-        }
         let p = UnsafePointer(panel.pointer)
         let z = out.pointer
         z.update(repeating: 0, count: cols * w)
@@ -363,27 +385,14 @@ private struct ProductKernel: @unchecked Sendable {
             papersearch_gram16(rowPtr, colIdx, values, rowPtr[rows], 0, rows, p, z)
         } else {
             // Narrow last slice: the same operations as gatherSlice then scatterSlice, row by row.
-            var y = [Float](repeating: 0, count: w)
+            let y = UnsafeMutablePointer<Float>.allocate(capacity: w)
+            defer { y.deallocate() }
             for i in 0..<rows {
-                let lo = rowPtr[i], hi = rowPtr[i + 1]
-                for t in 0..<w {
-                    var s: Float = 0
-                    for q in lo..<hi { s += values[q] * p[Int(colIdx[q]) * w + t] }
-                    y[t] = s
-                }
-                for q in lo..<hi {
-                    let v = values[q]
-                    let zj = z + Int(colIdx[q]) * w
-                    for t in 0..<w { zj[t] += v * y[t] }
-                }
+                gatherRow(i, panel: p, width: w, into: y)
+                scatterRow(i, y, width: w, into: z)
             }
         }
-        r0 = 0
-        while r0 < cols {
-            let n = min(tileRows, cols - r0)
-            unpack(z + r0 * w, p: cols, start: start, width: w, rowsFrom: r0, count: n)
-            r0 += n
-        }
+        writeColumnPanel(z, start: start, width: w)
     }
 
     /// C[:, slice] = Aᵀ·B[:, slice] (C has `cols` rows, B has `rows`).
@@ -405,24 +414,11 @@ private struct ProductKernel: @unchecked Sendable {
                 // P[j, :] += v · B[i, slice] for each entry (i, j, v) of the tile's rows (`CSparseKernels`).
                 papersearch_scatter16(rowPtr, colIdx, values, rowPtr[rows], i0, i0 + n, tile, z)
             } else {
-                for ii in 0..<n {
-                    let i = i0 + ii
-                    for q in rowPtr[i]..<rowPtr[i + 1] {
-                        let v = values[q]
-                        let zj = z + Int(colIdx[q]) * w
-                        for t in 0..<w { zj[t] += v * tile[ii * w + t] }
-                    }
-                }
+                for ii in 0..<n { scatterRow(i0 + ii, tile + ii * w, width: w, into: z) }
             }
             i0 += n
         }
-        // C[:, slice] = panel.
-        var r0 = 0
-        while r0 < cols {
-            let n = min(tileRows, cols - r0)
-            unpack(z + r0 * w, p: cols, start: start, width: w, rowsFrom: r0, count: n)
-            r0 += n
-        }
+        writeColumnPanel(z, start: start, width: w)
     }
 }
 

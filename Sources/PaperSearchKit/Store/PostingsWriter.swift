@@ -16,25 +16,20 @@ final class PostingsWriter {
     /// One list: `entries` are (row, Float32 bit pattern) pairs, each row plus `rowOffset`.
     func insert(termID: Int, segment: Int, entries: UnsafeBufferPointer<UInt32>, rowOffset: UInt32 = 0) throws {
         if PackedPostings.encode(entries, rowOffset: rowOffset, into: &packed) {
-            try packed.withUnsafeBytes { bytes in
-                try insert.execute { b in
-                    b.bind(1, termID)
-                    b.bind(2, segment)
-                    b.bind(3, PackedPostings.packedFormat)
-                    b.bind(4, blob: bytes)
-                }
-            }
+            try packed.withUnsafeBytes { try insertRow(termID, segment, PackedPostings.packedFormat, $0) }
         } else {
             var pairs = Array(entries)
             for i in stride(from: 0, to: pairs.count, by: 2) { pairs[i] &+= rowOffset }
-            try pairs.withUnsafeBytes { bytes in
-                try insert.execute { b in
-                    b.bind(1, termID)
-                    b.bind(2, segment)
-                    b.bind(3, PackedPostings.rawFormat)
-                    b.bind(4, blob: bytes)
-                }
-            }
+            try pairs.withUnsafeBytes { try insertRow(termID, segment, PackedPostings.rawFormat, $0) }
+        }
+    }
+
+    private func insertRow(_ termID: Int, _ segment: Int, _ format: Int, _ bytes: UnsafeRawBufferPointer) throws {
+        try insert.execute { b in
+            b.bind(1, termID)
+            b.bind(2, segment)
+            b.bind(3, format)
+            b.bind(4, blob: bytes)
         }
     }
 }
