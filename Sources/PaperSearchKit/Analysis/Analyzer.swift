@@ -412,13 +412,7 @@ public final class Analyzer {
         var partIsEmpty: Bool { len == partStart && !partOverflow }
 
         mutating func grow(minimum: Int = 0) {
-            var newCapacity = capacity * 2
-            while newCapacity < minimum { newCapacity *= 2 }
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            bigger.update(from: buf, count: len)
-            buf.deallocate()
-            buf = bigger
-            capacity = newCapacity
+            ByteArena.grow(&buf, capacity: &capacity, used: len, minimum: minimum)
         }
     }
 
