@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PaperSearchKitTests",
-            dependencies: ["PaperSearchKit", "CLAPACKE", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PaperSearchKit", "CLAPACKE", "CSparseKernels", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -7,8 +7,28 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/Scripts/install-deps.sh"
-echo "papersearch.sh: building release" >&2
-swift build -c release --package-path "$root" 2>&1 | tail -n 1 >&2
+# The release build: a few minutes the first time (2 cores), seconds after that. Its output goes to
+# a log; a line every 15 s says how far it is, and a failure shows the errors.
+log="$root/.build/papersearch-release-build.log"
+mkdir -p "$root/.build"
+echo "papersearch.sh: building release (the first build takes a few minutes; log: $log)" >&2
+swift build -c release --package-path "$root" > "$log" 2>&1 &
+build=$!
+last=$SECONDS
+while kill -0 "$build" 2>/dev/null; do
+  sleep 1
+  if (( SECONDS - last >= 15 )); then
+    last=$SECONDS
+    step="$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1 || true)"
+    echo "papersearch.sh: still building release, step ${step:-[starting]} after ${SECONDS} s" >&2
+  fi
+done
+if ! wait "$build"; then
+  echo "papersearch.sh: the release build failed; its errors (full log: $log):" >&2
+  grep -E "error:" "$log" | head -n 20 >&2 || tail -n 20 "$log" >&2
+  exit 1
+fi
+echo "papersearch.sh: $(tail -n 1 "$log")" >&2
 bin="$root/.build/release/papersearch"
 # The default index (or $PAPERSEARCH_DB): build it from the demo corpus when it has no model.
 state="$("$bin" info --json 2>/dev/null | sed -n 's/.*"state" : "\([a-z]*\)".*/\1/p' || true)"

@@ -14,6 +14,15 @@
 // calls the header's functions as before; the module maps no longer link the libraries. Hidden
 // visibility keeps these definitions out of the dynamic symbol table, so the loaded libraries
 // always bind to their own functions. A function used from Swift but missing here is a link error.
+//
+// Choosing the implementation at run time: `PAPERSEARCH_BLAS=PATH` opens that BLAS instead of
+// libblas.so.3 (e.g. Debian's reference BLAS, /usr/lib/x86_64-linux-gnu/blas/libblas.so.3 of
+// libblas3), and `PAPERSEARCH_LAPACK=PATH` opens that LAPACK before LAPACKE (e.g. the reference
+// /usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3 of liblapack3). Both keep their soname
+// (libblas.so.3, liblapack.so.3), so the dynamic loader resolves LAPACKE's and LAPACK's own
+// DT_NEEDED entries to the libraries already opened here rather than to the system default
+// (glibc matches DT_NEEDED names against the sonames of loaded objects). Scripts/test.sh runs the
+// suite a second time this way, to prove the tests hold for another BLAS's rounding.
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -39,6 +48,12 @@ typedef struct {
 static Library blas = {"libblas.so.3", "libblas3 (OpenBLAS: libopenblas0-pthread)", NULL, PTHREAD_ONCE_INIT};
 static Library lapacke = {"liblapacke.so.3", "liblapacke", NULL, PTHREAD_ONCE_INIT};
 
+/// The file to open for `library`: `$variable` when set and not empty, else the default name.
+static const char *chosen(const char *variable, const char *fallback) {
+    const char *value = getenv(variable);
+    return (value && *value) ? value : fallback;
+}
+
 static void fail(const char *what, const char *name, const char *package) {
     const char *reason = dlerror();
     fprintf(stderr, "papersearch: error: cannot load %s %s (%s); install %s (Scripts/install-deps.sh)\n",
@@ -47,11 +62,19 @@ static void fail(const char *what, const char *name, const char *package) {
 }
 
 static void open_blas(void) {
+    blas.file = chosen("PAPERSEARCH_BLAS", blas.file);
     blas.handle = dlopen(blas.file, RTLD_NOW | RTLD_GLOBAL);
     if (!blas.handle) fail("library", blas.file, blas.package);
 }
 
 static void open_lapacke(void) {
+    const char *lapack = getenv("PAPERSEARCH_LAPACK");
+    if (lapack && *lapack) {
+        // The chosen LAPACK needs a BLAS: open the chosen (or default) one first, so its soname
+        // satisfies LAPACK's DT_NEEDED libblas.so.3; then LAPACK, whose soname satisfies LAPACKE's.
+        pthread_once(&blas.once, open_blas);
+        if (!dlopen(lapack, RTLD_NOW | RTLD_GLOBAL)) fail("library", lapack, "liblapack3 (PAPERSEARCH_LAPACK)");
+    }
     lapacke.handle = dlopen(lapacke.file, RTLD_NOW | RTLD_GLOBAL);
     if (!lapacke.handle) fail("library", lapacke.file, lapacke.package);
 }
@@ -59,7 +82,7 @@ static void open_lapacke(void) {
 void papersearch_blas_load(void) { pthread_once(&blas.once, open_blas); }
 
 int papersearch_blas_is_loaded(void) {
-    void *handle = dlopen(blas.file, RTLD_LAZY | RTLD_NOLOAD);
+    void *handle = dlopen(chosen("PAPERSEARCH_BLAS", "libblas.so.3"), RTLD_LAZY | RTLD_NOLOAD);
     if (!handle) return 0;
     dlclose(handle);  // drops only the reference RTLD_NOLOAD just took
     return 1;

@@ -14,6 +14,9 @@
 // exactly).
 #include "CSparseKernels.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PAPERSEARCH_X86 1
@@ -135,11 +138,18 @@ static void scatter16_avx2(const long *rowPtr, const int32_t *colIdx, const floa
     }
 }
 
+/// Whether `PAPERSEARCH_SPARSE_KERNELS=portable` asks for the portable C kernels on any CPU (the test
+/// script's second run uses it, so the portable path is tested on AVX2 machines too).
+static int portable_requested(void) {
+    const char *value = getenv("PAPERSEARCH_SPARSE_KERNELS");
+    return value && strcmp(value, "portable") == 0;
+}
+
 static int vectorized(void) {
     static int state = -1;  // benign race: every thread computes the same value
     if (state < 0) {
         __builtin_cpu_init();
-        state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        state = !portable_requested() && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     }
     return state;
 }

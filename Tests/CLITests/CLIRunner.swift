@@ -9,8 +9,16 @@ struct CLIRunner {
         var stderr: String
     }
 
-    /// The executable next to the test bundle (`swift test` builds it into the same directory).
+    /// The executable under test: `$PAPERSEARCH_BIN` when set (Scripts/test.sh runs the crash-safety
+    /// trials against the release build that way, since release and debug builds differ), else the
+    /// one next to the test bundle (`swift test` builds it into the same directory).
     static func executable() throws -> URL {
+        if let chosen = ProcessInfo.processInfo.environment["PAPERSEARCH_BIN"], !chosen.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: chosen) else {
+                throw CLIRunnerError.notExecutable(chosen)
+            }
+            return URL(fileURLWithPath: chosen)
+        }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("papersearch")
@@ -51,6 +59,15 @@ struct CLIRunner {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+enum CLIRunnerError: Error, CustomStringConvertible {
+    case notExecutable(String)
+    var description: String {
+        switch self {
+        case .notExecutable(let path): return "PAPERSEARCH_BIN='\(path)' is not an executable file"
+        }
     }
 }
 

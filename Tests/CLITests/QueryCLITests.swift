@@ -4,9 +4,9 @@ import XCTest
 /// `papersearch` search / related / topics as a whole process: golden outputs on the demo
 /// corpus (terminal listing with NO_COLOR and a pipe, JSON) and one-line errors.
 ///
-/// Golden files live in Golden/; set `PAPERSEARCH_UPDATE_GOLDEN=1` to rewrite them. JSON is
-/// compared after rounding every number to 4 decimals (BLAS summation order may move the last
-/// float digits between machines); the terminal listing prints 3 decimals and is compared as is.
+/// Golden files live in Golden/; set `PAPERSEARCH_UPDATE_GOLDEN=1` to rewrite them. They are
+/// compared by `GoldenFile`: ranks, ids and text exactly, decimal numbers within a stated
+/// tolerance (BLAS kernels differ per CPU and move the last float digits between machines).
 final class QueryCLITests: XCTestCase {
     nonisolated(unsafe) static var directory: URL?
     nonisolated(unsafe) static var indexError: String?
@@ -44,43 +44,14 @@ final class QueryCLITests: XCTestCase {
         SharedData.repository.appendingPathComponent("Tests/CLITests/Golden")
     }
 
-    /// Compares `actual` with Golden/`name` (or writes it when updating).
+    /// Compares `actual` with Golden/`name` under `GoldenFile`'s rules (ids and ranks exactly,
+    /// decimals within its stated tolerance), or writes it when updating.
     func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = Self.goldenDirectory.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["PAPERSEARCH_UPDATE_GOLDEN"] == "1" {
-            try Data(actual.utf8).write(to: url)
-            return
-        }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            XCTFail("missing golden file \(name); run with PAPERSEARCH_UPDATE_GOLDEN=1", file: file, line: line)
-            return
-        }
-        if expected != actual {
-            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-            let first = zip(e, a).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(e.count, a.count)
-            XCTFail("\(name) differs at line \(first + 1):\n expected: \(first < e.count ? String(e[first]) : "<end>")\n   actual: \(first < a.count ? String(a[first]) : "<end>")",
-                    file: file, line: line)
-        }
+        try GoldenFile.assertMatches(actual, Self.goldenDirectory.appendingPathComponent(name),
+                                     json: name.hasSuffix(".json"), file: file, line: line)
     }
 
-    /// JSON with every number rounded to 4 decimals, keys sorted, pretty printed.
-    func normalizedJSON(_ text: String) throws -> String {
-        func round(_ value: Any) -> Any {
-            if let dict = value as? [String: Any] { return dict.mapValues(round) }
-            if let array = value as? [Any] { return array.map(round) }
-            if let number = value as? NSNumber {
-                // Integers (and booleans, 0/1) stay as they are.
-                let d = number.doubleValue
-                if d == d.rounded() && abs(d) < 1e9 { return number }
-                return (d * 10_000).rounded() / 10_000
-            }
-            return value
-        }
-        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
-        let data = try JSONSerialization.data(withJSONObject: round(object), options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
+    func normalizedJSON(_ text: String) throws -> String { try GoldenFile.normalizedJSON(text) }
 
     func ok(_ result: CLIRunner.Result, file: StaticString = #filePath, line: UInt = #line) -> String {
         XCTAssertEqual(result.status, 0, result.stderr, file: file, line: line)

@@ -34,11 +34,7 @@ final class TagCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.hasPrefix("31 papers (0 folded in from text) against "), result.stdout)
         let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Golden/tag-demo-week.txt")
-        if ProcessInfo.processInfo.environment["PAPERSEARCH_UPDATE_GOLDEN"] == "1" {
-            try Data((result.stdout).utf8).write(to: golden)
-        }
-        let expected = try String(contentsOf: golden, encoding: .utf8)
-        XCTAssertEqual(result.stdout, expected)
+        try GoldenFile.assertMatches(result.stdout, golden)
     }
 
     /// The real weekly digest on the demo index: none of its 10 papers is stored, so all are

@@ -27,7 +27,8 @@ void papersearch_scatter16(const long *rowPtr, const int32_t *colIdx, const floa
 void papersearch_gram16(const long *rowPtr, const int32_t *colIdx, const float *values,
                         long entryLimit, long rowBegin, long rowEnd, const float *panel, float *out);
 
-/// 1 when the AVX2 + FMA versions are in use on this CPU, else 0 (portable C).
+/// 1 when the AVX2 + FMA versions are in use on this CPU, else 0 (portable C: no AVX2 + FMA, or
+/// `PAPERSEARCH_SPARSE_KERNELS=portable` in the environment).
 int papersearch_sparse_kernels_vectorized(void);
 
 #endif

@@ -24,6 +24,11 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     case noPapers(path: String)
     case unknownPaper(id: String)
     case emptyQuery(query: String)
+    // Evaluation
+    /// `eval --db PATH`: the model cannot rank `missing` of the dataset's `judged` documents.
+    case evaluationWithoutDocuments(path: String, dataset: String, missing: Int, judged: Int, example: String)
+    /// `tag --evaluate` over a period (`period`, as the user gave it) that holds no papers to tag.
+    case evaluationWithoutPapers(period: String)
     // Network
     case network(url: String, reason: String)
     case httpStatus(url: String, status: Int)
@@ -113,6 +118,10 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
             return query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                 ? "empty query, expected some words to search for"
                 : "query '\(query)' has no searchable terms (only stop words or punctuation), expected content words"
+        case .evaluationWithoutDocuments(let path, let dataset, let missing, let judged, let example):
+            return "index '\(path)' cannot rank \(missing) of the \(judged) judged documents of \(dataset) (e.g. '\(example)'), expected all of them; evaluate without --db (a temporary index of the corpus), or import \(dataset)/corpus.jsonl into it and run 'papersearch index'"
+        case .evaluationWithoutPapers(let period):
+            return "nothing to evaluate in \(period), expected stored papers there with tags; choose another --since/--until/--week (see 'papersearch info')"
         case .network(let url, let reason):
             return "network failure for \(url): \(reason)"
         case .httpStatus(let url, let status):

@@ -427,3 +427,15 @@ extension QueryEngine {
     /// Live document rows in the model.
     public var documentCount: Int { documents.count - documents.dead.count }
 }
+
+extension QueryEngine {
+    /// Which of the papers `ids` the model can rank: stored, and a live row of the model (a paper
+    /// imported after the last `index`/`add` is stored but not ranked).
+    public func rankable(_ ids: [String]) throws -> Set<String> {
+        let pids = try store.pids(of: ids)
+        var live = Set<Int64>()
+        live.reserveCapacity(documents.count)
+        for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { live.insert(pid) }
+        return Set(pids.compactMap { live.contains($0.value) ? $0.key : nil })
+    }
+}
