@@ -24,6 +24,9 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     case noPapers(path: String)
     case unknownPaper(id: String)
     case emptyQuery(query: String)
+    // Output
+    /// A write to `target` (standard output) failed; `reason` is the errno text (strerror).
+    case writeFailed(target: String, reason: String)
     // Network
     case network(url: String, reason: String)
     case httpStatus(url: String, status: Int)
@@ -113,6 +116,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
             return query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                 ? "empty query, expected some words to search for"
                 : "query '\(query)' has no searchable terms (only stop words or punctuation), expected content words"
+        case .writeFailed(let target, let reason):
+            return "cannot write to \(target): \(reason)"
         case .network(let url, let reason):
             return "network failure for \(url): \(reason)"
         case .httpStatus(let url, let status):
