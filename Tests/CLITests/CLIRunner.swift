@@ -35,8 +35,8 @@ struct CLIRunner {
     let database: String
     var environment: [String: String] = [:]
 
-    /// Runs `papersearch ARGS --db <database>`-style: `--db` is appended unless `noDB`.
-    func run(_ arguments: [String], noDB: Bool = false, stdin: String? = nil) throws -> Result {
+    /// The configured process for `papersearch ARGS`: `--db <database>` appended unless `noDB`.
+    func process(_ arguments: [String], noDB: Bool = false) throws -> Process {
         let process = Process()
         process.executableURL = try Self.executable()
         process.arguments = noDB ? arguments : arguments + ["--db", database]
@@ -44,15 +44,23 @@ struct CLIRunner {
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
+    /// Runs `papersearch ARGS --db <database>`-style: `--db` is appended unless `noDB`.
+    /// With `stdout`, the child writes its output there (e.g. /dev/full) and `Result.stdout` is empty.
+    func run(_ arguments: [String], noDB: Bool = false, stdin: String? = nil, stdout: FileHandle? = nil) throws -> Result {
+        let process = try process(arguments, noDB: noDB)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = stdout ?? out
+        process.standardError = err
         try process.run()
         // Read both pipes before waiting so a large output cannot block the child.
         nonisolated(unsafe) var errData = Data()
         let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         errReader.start()
+        if stdout != nil { try out.fileHandleForWriting.close() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errReader.isFinished { usleep(1000) }

@@ -105,9 +105,14 @@ extension Evaluator {
         let temporary = location == nil
         let path = location?.path
             ?? NSTemporaryDirectory() + "papersearch-eval-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0..<UInt64.max)).sqlite"
+        // Registered before the file exists: a SIGINT/SIGTERM from here on removes it (and its
+        // -wal/-shm, which SQLite only deletes on a clean close) from the signal thread.
+        let files = temporary ? ["", "-wal", "-shm"].map { path + $0 } : []
+        files.forEach(TemporaryFiles.register)
         defer {
-            if temporary {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            for file in files {
+                try? FileManager.default.removeItem(atPath: file)
+                TemporaryFiles.unregister(file)
             }
         }
         let store = try PaperStore.open(location ?? StoreLocation(explicit: path))

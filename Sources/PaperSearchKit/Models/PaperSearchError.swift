@@ -29,6 +29,9 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     case evaluationWithoutDocuments(path: String, dataset: String, missing: Int, judged: Int, example: String)
     /// `tag --evaluate` over a period (`period`, as the user gave it) that holds no papers to tag.
     case evaluationWithoutPapers(period: String)
+    // Output
+    /// A write to `target` (standard output) failed; `reason` is the errno text (strerror).
+    case writeFailed(target: String, reason: String)
     // Network
     case network(url: String, reason: String)
     case httpStatus(url: String, status: Int)
@@ -122,6 +125,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
             return "index '\(path)' cannot rank \(missing) of the \(judged) judged documents of \(dataset) (e.g. '\(example)'), expected all of them; evaluate without --db (a temporary index of the corpus), or import \(dataset)/corpus.jsonl into it and run 'papersearch index'"
         case .evaluationWithoutPapers(let period):
             return "nothing to evaluate in \(period), expected stored papers there with tags; choose another --since/--until/--week (see 'papersearch info')"
+        case .writeFailed(let target, let reason):
+            return "cannot write to \(target): \(reason)"
         case .network(let url, let reason):
             return "network failure for \(url): \(reason)"
         case .httpStatus(let url, let status):
