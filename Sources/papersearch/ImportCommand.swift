@@ -9,15 +9,15 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Formats: arxiv (arXiv metadata JSON lines: the Kaggle arxiv-metadata-oai-snapshot or the \
             arXiv API sample shape, plain or .gz), beir (BEIR corpus.jsonl), digest (weekly digest text), \
-            atom (arXiv API Atom feed). Each file is one transaction: a bad record rolls the file back \
-            unless --skip-invalid. Re-importing updates papers whose version is newer and never duplicates.
+            atom (arXiv API Atom feed). All files are one transaction: a bad record (or Ctrl-C) leaves the \
+            store as before the command unless --skip-invalid skips bad records. Re-importing updates papers whose version is newer and never duplicates.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Files to import.", valueName: "file")) var files: [String]
     @Option(help: "Force a format: arxiv, beir, digest, atom.") var format: String?
     @Option(help: "Id namespace for BEIR records (default: the corpus directory name).") var namespace: String?
-    @Flag(help: "Skip and count invalid records instead of rolling the file back.") var skipInvalid = false
+    @Flag(help: "Skip and count invalid records instead of rolling the import back.") var skipInvalid = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -29,15 +29,15 @@ struct ImportCommand: ParsableCommand {
         let store = try PaperStore.open(global.location)
         let importer = PaperImporter(store: store)
         let progress = global.progress
-        var summaries: [PaperImporter.Summary] = []
-        for file in files {
-            let summary = try importer.importFile(
-                file, options: .init(format: forced, skipInvalid: skipInvalid, namespace: namespace)
-            ) { count in progress.update("importing \(file): \(count) records") }
-            progress.finish()
-            summaries.append(summary)
-            if !json { print(summary.text()) }
+        // One transaction for all files: the summaries are printed once it has committed.
+        let summaries = try importer.importFiles(
+            files, options: .init(format: forced, skipInvalid: skipInvalid, namespace: namespace)
+        ) { file, count in progress.update("importing \(file): \(count) records") }
+        progress.finish()
+        if json {
+            print(try PaperImporter.Summary.json(summaries))
+        } else {
+            for summary in summaries { print(summary.text()) }
         }
-        if json { print(try PaperImporter.Summary.json(summaries)) }
     }
 }

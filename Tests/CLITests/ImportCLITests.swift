@@ -73,6 +73,22 @@ final class ImportCLITests: XCTestCase {
         XCTAssertEqual(try paperCount(), 2)
     }
 
+    /// All files of one import are one transaction: a bad record in the second file leaves the
+    /// first file's papers out too, and no summary line claims them.
+    func testBadSecondFileRollsBackTheWholeImport() throws {
+        let good = try write("good.jsonl", Self.good)
+        let bad = try write("bad.jsonl", Self.good.replacingOccurrences(of: "2401.0000", with: "2403.0000")
+            + "{\"id\": \"2403.00003\", \"title\": \n")
+        let failed = try cli.run(["import", good, bad])
+        assertFails(failed, status: 1, contains: "bad.jsonl:3:")
+        XCTAssertEqual(failed.stdout, "", "no summary for a rolled-back file")
+        XCTAssertEqual(try paperCount(), 0, "nothing of the command may be stored")
+        let both = try cli.run(["import", good, try write("more.jsonl", Self.good.replacingOccurrences(of: "2401.0000", with: "2402.0000"))])
+        XCTAssertEqual(both.status, 0, both.stderr)
+        XCTAssertEqual(both.stdout.split(separator: "\n").count, 2, both.stdout)
+        XCTAssertEqual(try paperCount(), 4)
+    }
+
     func testMissingTitleAndMissingAbstract() throws {
         let noTitle = try write("notitle.jsonl", #"{"id": "2401.00001", "abstract": "Text.", "categories": ["cs.CL"]}"# + "\n")
         assertFails(try cli.run(["import", noTitle]), status: 1, contains: "notitle.jsonl:1:")

@@ -34,19 +34,10 @@ public struct FoldIn: Sendable {
                 throw PaperSearchError.noIndex(path: path)
             }
             // 1. Import every file in this transaction, collecting changed paper ids.
-            var imports: [PaperImporter.Summary] = []
-            var changed: [String] = []
-            for file in files {
-                let reader = try PaperFileReader(path: file, format: options.format, namespace: options.namespace)
-                let papers = PaperPrefetcher(reader: reader)
-                defer { papers.cancel() }
-                let summary = try PaperImporter.importRecords(
-                    from: papers.next, format: reader.format, path: file, options: options,
-                    collectChangedIDs: true, in: db
-                ) { n in progress.update("importing \(file): \(n) records") }
-                changed += summary.changedIDs ?? []
-                imports.append(summary)
-            }
+            let imports = try PaperImporter.importFiles(
+                files, options: options, collectChangedIDs: true, in: db
+            ) { file, n in progress.update("importing \(file): \(n) records") }
+            var changed = imports.flatMap { $0.changedIDs ?? [] }
             var seen = Set<String>()
             changed = changed.filter { seen.insert($0).inserted }
             // 2. Load the changed papers, and the rows of those already in the model.

@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
 
-/// Imports paper files into the store: reader → store, one transaction per file.
+/// Imports paper files into the store: reader → store, one transaction per command (all its files).
 ///
-/// A record-level error rolls the whole file back unless `skipInvalid` is set, in which case
+/// A record-level error rolls the whole import back unless `skipInvalid` is set, in which case
 /// the record is skipped and counted. File-level errors (missing file, corrupt gzip, unknown
-/// format) always roll the file back. Memory stays flat: records stream from the reader
+/// format) always roll the import back. Memory stays flat: records stream from the reader
 /// straight into prepared statements.
 public struct PaperImporter: Sendable {
     public struct Options: Sendable {
@@ -42,21 +42,44 @@ public struct PaperImporter: Sendable {
         _ path: String, options: Options = .init(), collectChangedIDs: Bool = false,
         progress: ((Int) -> Void)? = nil
     ) throws -> Summary {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let reader = try PaperFileReader(path: path, format: options.format, namespace: options.namespace)
-        let format = reader.format
-        // Decoding runs on a second thread while this one writes.
-        let papers = PaperPrefetcher(reader: reader)
-        defer { papers.cancel() }
-        var summary = try store.write { db in
+        let summaries = try importFiles(
+            [path], options: options, collectChangedIDs: collectChangedIDs, progress: { _, n in progress?(n) })
+        guard let summary = summaries.first else { throw PaperSearchError.fileNotFound(path: path) }
+        return summary
+    }
+
+    /// Imports `paths` in order, all in one transaction: a failure (or an interruption) in any
+    /// file leaves the store as before the first. `progress` receives the file and the number of
+    /// its records read so far.
+    public func importFiles(
+        _ paths: [String], options: Options = .init(), collectChangedIDs: Bool = false,
+        progress: ((String, Int) -> Void)? = nil
+    ) throws -> [Summary] {
+        try store.write { db in
             try PaperStore.withBulkWrite(db, constantChecks: true) {
-                try Self.importRecords(
-                    from: papers.next, format: format, path: path, options: options,
-                    collectChangedIDs: collectChangedIDs, in: db, progress: progress)
+                try Self.importFiles(paths, options: options, collectChangedIDs: collectChangedIDs, in: db, progress: progress)
             }
         }
-        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return summary
+    }
+
+    /// Imports `paths` in order inside the caller's transaction (`importFiles` above, and `add`,
+    /// which folds the changed papers in within the same transaction).
+    static func importFiles(
+        _ paths: [String], options: Options, collectChangedIDs: Bool, in db: Database,
+        progress: ((String, Int) -> Void)?
+    ) throws -> [Summary] {
+        try paths.map { path in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let reader = try PaperFileReader(path: path, format: options.format, namespace: options.namespace)
+            // Decoding runs on a second thread while this one writes.
+            let papers = PaperPrefetcher(reader: reader)
+            defer { papers.cancel() }
+            var summary = try Self.importRecords(
+                from: papers.next, format: reader.format, path: path, options: options,
+                collectChangedIDs: collectChangedIDs, in: db, progress: { progress?(path, $0) })
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return summary
+        }
     }
 
     /// Streams every record of `reader` into the store inside the caller's transaction.
