@@ -11,8 +11,6 @@ import GRDB
 public final class PaperStore: Sendable {
     public let location: StoreLocation
     let writer: any DatabaseWriter
-    /// The open descriptor of the file (see `StoreFile`): closed after the connections.
-    private let file: StoreFile
     /// Names of the migrations this open applied (empty unless the file was new or older).
     public let migrationsApplied: [String]
 
@@ -21,16 +19,32 @@ public final class PaperStore: Sendable {
     /// Seconds a command waits for another one's lock (SQLite's busy timeout and the flock).
     public static let busyTimeout: Double = 10
 
-    private init(location: StoreLocation, writer: any DatabaseWriter, file: StoreFile, migrationsApplied: [String]) {
+    private init(location: StoreLocation, writer: any DatabaseWriter, migrationsApplied: [String]) {
         self.location = location
         self.writer = writer
-        self.file = file
         self.migrationsApplied = migrationsApplied
     }
 
-    deinit {
-        try? writer.close()
-        file.close()
+    /// The connections' configuration. Every connection keeps `file` (its descriptor) alive, so
+    /// it is closed only after the last connection (see `StoreFile`). The pool is never closed
+    /// with `close()`, which closes the writer first: the last connection to close would then be
+    /// a read-only reader, which cannot checkpoint and remove the WAL; its deinit closes the
+    /// readers first.
+    private static func configuration(keeping file: StoreFile, readonly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "papersearch"
+        configuration.prepareDatabase { db in
+            withExtendedLifetime(file) {}
+            // 64 KiB pages (only takes effect when the file is created): the model is mostly
+            // large BLOBs, which then span 16x fewer overflow pages. Memory-mapped reads let a
+            // query load every embedding without a read() call per page.
+            try db.execute(sql: "PRAGMA page_size = 65536")
+            try db.execute(sql: "PRAGMA mmap_size = \(PaperStore.mmapBytes)")
+        }
+        return configuration
     }
 
     /// Opens (creating when `mode == .readWrite`) the database at `location`.
@@ -38,17 +52,6 @@ public final class PaperStore: Sendable {
     /// current (`.outdatedSchema` names the `upgrade` command otherwise).
     public static func open(_ location: StoreLocation, mode: Mode = .readWrite) throws -> PaperStore {
         let path = location.path
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.label = "papersearch"
-        configuration.prepareDatabase { db in
-            // 64 KiB pages (only takes effect when the file is created): the model is mostly
-            // large BLOBs, which then span 16x fewer overflow pages. Memory-mapped reads let a
-            // query load every embedding without a read() call per page.
-            try db.execute(sql: "PRAGMA page_size = 65536")
-            try db.execute(sql: "PRAGMA mmap_size = \(PaperStore.mmapBytes)")
-        }
         switch mode {
         case .readWrite:
             try location.prepareForWriting()
@@ -56,46 +59,31 @@ public final class PaperStore: Sendable {
             defer { file.unlock() }
             let pool: DatabasePool
             do {
-                pool = try DatabasePool(path: path, configuration: configuration)
+                pool = try DatabasePool(path: path, configuration: configuration(keeping: file, readonly: false))
             } catch let error as DatabaseError {
                 file.removeIfCreatedAndEmpty()
-                file.close()
                 throw PaperSearchError.database(path: path, reason: Self.reason(error))
             }
-            let applied = try closing(pool, file) { try migrate(pool, path: path) }
-            return PaperStore(location: location, writer: pool, file: file, migrationsApplied: applied)
+            let applied = try migrate(pool, path: path)
+            return PaperStore(location: location, writer: pool, migrationsApplied: applied)
         case .readOnly:
             guard location.exists else { throw PaperSearchError.noIndex(path: path) }
             let file = try StoreFile.lockedForReading(path, timeout: busyTimeout)
             defer { file.unlock() }
-            configuration.readonly = true
             let pool: DatabasePool
             do {
-                pool = try DatabasePool(path: path, configuration: configuration)
+                pool = try DatabasePool(
+                    path: location.readOnlyOpenPath, configuration: configuration(keeping: file, readonly: true))
             } catch let error as DatabaseError {
-                file.close()
                 throw PaperSearchError.database(path: path, reason: Self.reason(error))
             }
-            try closing(pool, file) {
-                let state = try schemaState(pool, path: path)
-                // An empty file (or one another process has only just created).
-                if state.applied.isEmpty && !state.hasPapers { throw PaperSearchError.noIndex(path: path) }
-                if state.applied.count < Schema.version {
-                    throw PaperSearchError.outdatedSchema(path: path, found: state.applied.count, needed: Schema.version)
-                }
+            let state = try schemaState(pool, path: path)
+            // An empty file (or one another process has only just created).
+            if state.applied.isEmpty && !state.hasPapers { throw PaperSearchError.noIndex(path: path) }
+            if state.applied.count < Schema.version {
+                throw PaperSearchError.outdatedSchema(path: path, found: state.applied.count, needed: Schema.version)
             }
-            return PaperStore(location: location, writer: pool, file: file, migrationsApplied: [])
-        }
-    }
-
-    /// Runs `body`; when it throws, closes `pool` and then `file` (in that order, see `StoreFile`).
-    private static func closing<T>(_ pool: DatabasePool, _ file: StoreFile, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            try? pool.close()
-            file.close()
-            throw error
+            return PaperStore(location: location, writer: pool, migrationsApplied: [])
         }
     }
 

@@ -32,6 +32,24 @@ public struct StoreLocation: Sendable, Equatable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// What SQLite opens for a read-only command: `path` itself, or, when this process may not
+    /// create files beside it (a read-only directory or mount) and there is no `-wal` file, an
+    /// `immutable=1` URI. SQLite cannot read a WAL-mode file without creating its `-shm` file
+    /// except as immutable; without a `-wal` every commit is in the main file, and no WAL writer
+    /// can be at work, as it would have created one (only a process with more rights could).
+    var readOnlyOpenPath: String {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard access(dir.isEmpty ? "." : dir, W_OK) != 0, access(path + "-wal", F_OK) != 0 else { return path }
+        return Self.immutableURI(path)
+    }
+
+    /// `path` as an SQLite URI filename with `immutable=1` (`?`, `#` and `%` percent-encoded).
+    static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?immutable=1"
+    }
+
     /// Checks that the database can be created or written here, creating the default
     /// directory when needed. Throws `.databaseLocation` quoting the path and the reason.
     func prepareForWriting() throws {
@@ -71,8 +89,9 @@ public struct StoreLocation: Sendable, Equatable {
 /// creates the file and holds an exclusive lock while it sets up WAL and migrates, a reader a
 /// shared one while it checks the schema, so a second process waits for a half-created or
 /// half-migrated file instead of tripping over it. Linux flock locks are independent of SQLite's
-/// fcntl locks. The descriptor stays open as long as the store: closing any descriptor of the
-/// file would drop the fcntl locks SQLite holds on it in this process.
+/// fcntl locks. The descriptor stays open as long as the store's connections (their
+/// configuration keeps this object): closing any descriptor of the file drops the fcntl locks
+/// SQLite holds on it in this process.
 final class StoreFile: @unchecked Sendable {
     let path: String
     private let fd: Int32
@@ -112,7 +131,7 @@ final class StoreFile: @unchecked Sendable {
             }
             let file = StoreFile(path: path, fd: fd, created: created)
             guard file.take(LOCK_EX, deadline: deadline) else {
-                throw PaperSearchError.database(path: path, reason: lockedReason(timeout))
+                throw PaperSearchError.database(path: path, reason: lockedReason)
             }
             // Another process that created the file may have removed it again after failing:
             // then this descriptor names a dead file; start over.
@@ -133,15 +152,14 @@ final class StoreFile: @unchecked Sendable {
             }
             let file = StoreFile(path: path, fd: fd, created: false)
             guard file.take(LOCK_SH, deadline: deadline) else {
-                throw PaperSearchError.database(path: path, reason: lockedReason(timeout))
+                throw PaperSearchError.database(path: path, reason: lockedReason)
             }
             if file.isStillAtPath { return file }
         }
     }
 
-    static func lockedReason(_ timeout: Double) -> String {
-        "database is locked (another papersearch has been creating or upgrading it for \(Int(timeout)) s)"
-    }
+    /// Why a command gave up waiting for the lock.
+    static let lockedReason = "database is locked (another papersearch is creating or upgrading it)"
 
     /// Takes `operation` (LOCK_EX / LOCK_SH), polling until `deadline`; false on timeout. A file
     /// system without flock support (ENOLCK, EINVAL, EOPNOTSUPP) counts as locked.
@@ -183,7 +201,8 @@ final class StoreFile: @unchecked Sendable {
         if created && size == 0 && isStillAtPath { unlink(path) }
     }
 
-    /// Closes the descriptor (only once SQLite's connections to the file are closed).
+    /// Closes the descriptor (only once SQLite's connections to the file are closed; `deinit`
+    /// does it otherwise).
     func close() {
         lock.withLock {
             if !closed {
