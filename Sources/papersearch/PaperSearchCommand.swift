@@ -11,12 +11,13 @@ struct PaperSearchCommand: AsyncParsableCommand {
             papersearch import FILE...               import papers (arXiv JSONL/.gz, BEIR, digest, Atom)
             papersearch fetch --id 2309.17453        fetch papers from the arXiv API
             papersearch info                         what the index holds
+            papersearch upgrade                      migrate an index of an older schema
             """,
         version: PaperSearchVersion.string,
         subcommands: [
             SearchCommand.self, RelatedCommand.self, ImportCommand.self, FetchCommand.self, AddCommand.self,
             IndexCommand.self, EvalCommand.self,
-            InfoCommand.self,
+            InfoCommand.self, UpgradeCommand.self,
             TagCommand.self, TagsCommand.self, TopicsCommand.self,
         ],
         defaultSubcommand: SearchCommand.self)

@@ -117,4 +117,59 @@ final class PaperStoreTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
+
+    func testReadOnlyStoreRefusesWritesAndAnEmptyFileIsNoIndex() throws {
+        let path = directory.appendingPathComponent("ro.sqlite").path
+        _ = try PaperStore.open(StoreLocation(explicit: path))
+        let store = try PaperStore.open(StoreLocation(explicit: path), mode: .readOnly)
+        XCTAssertEqual(try store.paperCount(), 0)
+        XCTAssertThrowsError(try store.write { db in try db.execute(sql: "DELETE FROM papers") }) { error in
+            guard case .database(let errorPath, let reason) = error as? PaperSearchError else { return XCTFail("\(error)") }
+            XCTAssertEqual(errorPath, path)
+            XCTAssertTrue(reason.contains("readonly"), reason)
+        }
+
+        let empty = directory.appendingPathComponent("empty.sqlite").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
+        XCTAssertThrowsError(try PaperStore.open(StoreLocation(explicit: empty), mode: .readOnly)) { error in
+            XCTAssertEqual(error as? PaperSearchError, .noIndex(path: empty))
+        }
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int, 0)
+    }
+
+    func testReadOnlyOpenPathIsAnImmutableURIOnlyWhereNoFileCanBeCreated() throws {
+        XCTAssertEqual(StoreLocation.immutableURI("/data/a?b#c%d é.sqlite"), "file:/data/a%3Fb%23c%25d%20%C3%A9.sqlite?immutable=1")
+        let writable = directory.appendingPathComponent("x.sqlite").path
+        XCTAssertEqual(StoreLocation(explicit: writable).readOnlyOpenPath, writable)
+        // A read-only directory (root ignores permission bits: then only a read-only mount is one).
+        guard getuid() != 0 else { throw XCTSkip("root may create files in any directory") }
+        let ro = directory.appendingPathComponent("ro")
+        try FileManager.default.createDirectory(at: ro, withIntermediateDirectories: true)
+        let inside = ro.appendingPathComponent("x.sqlite").path
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: ro.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ro.path) }
+        XCTAssertEqual(StoreLocation(explicit: inside).readOnlyOpenPath, StoreLocation.immutableURI(inside))
+    }
+
+    /// The creation lock: a second writer waits while the first holds it, and gets it once released.
+    func testCreationLockMakesASecondWriterWait() throws {
+        let path = directory.appendingPathComponent("locked.sqlite").path
+        let first = try StoreFile.lockedForWriting(path, timeout: 1)
+        XCTAssertTrue(first.created)
+        let start = Date()
+        XCTAssertThrowsError(try StoreFile.lockedForWriting(path, timeout: 0.3)) { error in
+            XCTAssertEqual(error as? PaperSearchError, .database(path: path, reason: StoreFile.lockedReason))
+        }
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.3)
+        XCTAssertThrowsError(try StoreFile.lockedForReading(path, timeout: 0.1))
+        first.unlock()
+        let second = try StoreFile.lockedForWriting(path, timeout: 1)
+        XCTAssertFalse(second.created)
+        second.removeIfCreatedAndEmpty()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path), "only the creator removes the file")
+        first.removeIfCreatedAndEmpty()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        second.close()
+        first.close()
+    }
 }

@@ -19,6 +19,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     // Store
     case databaseLocation(path: String, reason: String)
     case newerSchema(path: String, found: String, supported: String)
+    /// An index of an older schema (`found` migrations applied) opened by a read-only command.
+    case outdatedSchema(path: String, found: Int, needed: Int)
     case database(path: String, reason: String)
     case noIndex(path: String)
     case noPapers(path: String)
@@ -41,6 +43,12 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     case lapack(routine: String, info: Int)
     // Text analysis
     case stemmerUnavailable(algorithm: String, encoding: String)
+
+    /// A `.database` error found by the store's readers inside `PaperStore.read`/`write`, which
+    /// fill in the file's path (the readers only see a connection).
+    static func damagedStore(_ reason: String) -> PaperSearchError {
+        .database(path: "", reason: reason)
+    }
 
     /// Usage errors exit with status 2, everything else with 1.
     public var isUsage: Bool {
@@ -109,6 +117,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
             return "cannot use database '\(path)': \(reason)"
         case .newerSchema(let path, let found, let supported):
             return "database '\(path)' was written by a newer papersearch (schema \(found), this build knows up to \(supported)); upgrade papersearch or use another --db"
+        case .outdatedSchema(let path, let found, let needed):
+            return "index '\(path)' has schema \(found), this papersearch needs \(needed); upgrade it with 'papersearch --db \(path) upgrade'"
         case .database(let path, let reason):
             return "database '\(path)': \(reason)"
         case .noIndex(let path):

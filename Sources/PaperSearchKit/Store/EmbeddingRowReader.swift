@@ -34,7 +34,7 @@ struct EmbeddingRowReader {
         var result = [[Float]](repeating: [], count: rows.count)
         guard !rows.isEmpty else { return result }
         guard let connection = db.sqliteConnection else {
-            throw PaperSearchError.database(path: db.configuration.label ?? "", reason: "no SQLite connection")
+            throw PaperSearchError.damagedStore("no SQLite connection")
         }
         let order = rows.indices.sorted { rows[$0] < rows[$1] }
         var blob: OpaquePointer? = nil
@@ -44,7 +44,7 @@ struct EmbeddingRowReader {
         for position in order {
             let row = rows[position]
             guard let index = chunkIndex(of: row) else {
-                throw PaperSearchError.database(path: "", reason: "row \(row) is not in the model")
+                throw PaperSearchError.damagedStore("row \(row) is not in the model")
             }
             if openChunk != index {
                 let chunk = chunks[index].chunk
@@ -56,7 +56,7 @@ struct EmbeddingRowReader {
                 }
                 guard code == SQLITE_OK else {
                     let message = String(cString: sqlite3_errmsg(connection))
-                    throw PaperSearchError.database(path: "", reason: "cannot read embeddings of chunk \(chunk): \(message)")
+                    throw PaperSearchError.damagedStore("cannot read embeddings of chunk \(chunk): \(message)")
                 }
                 openChunk = index
             }
@@ -64,7 +64,7 @@ struct EmbeddingRowReader {
             var values = [Float](repeating: 0, count: k)
             let code = values.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, bytes, offset) }
             guard code == SQLITE_OK else {
-                throw PaperSearchError.database(path: "", reason: "cannot read embedding row \(row) (SQLite code \(code))")
+                throw PaperSearchError.damagedStore("cannot read embedding row \(row) (SQLite code \(code))")
             }
             result[position] = values
         }

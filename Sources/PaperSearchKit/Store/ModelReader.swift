@@ -88,8 +88,7 @@ public struct ModelReader {
                 }
             }
             guard valid else {
-                throw PaperSearchError.database(
-                    path: "", reason: "unreadable postings of term \(termID) (format \(format)); rebuild with `papersearch index`")
+                throw PaperSearchError.damagedStore("unreadable postings of term \(termID) (format \(format)); rebuild with `papersearch index`")
             }
         }
         return result
@@ -118,8 +117,7 @@ public struct ModelReader {
         docs.lengths = lengths.finish()
         docs.norms = norms.finish()
         guard !withEmbeddings || docs.embeddings.count == docs.pids.count * k else {
-            throw PaperSearchError.database(
-                path: "", reason: "model has \(docs.embeddings.count) embedding values for \(docs.pids.count) rows of k=\(k)")
+            throw PaperSearchError.damagedStore("model has \(docs.embeddings.count) embedding values for \(docs.pids.count) rows of k=\(k)")
         }
         docs.dead = Set(try Int.fetchAll(db, sql: "SELECT row FROM dead_rows"))
         return docs

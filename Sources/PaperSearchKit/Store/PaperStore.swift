@@ -4,87 +4,142 @@ import GRDB
 /// The one SQLite file that holds papers, tags and (later) index artefacts.
 ///
 /// WAL journal (through `DatabasePool`), foreign keys on, a busy timeout so a second writer
-/// waits instead of failing at once. Opening applies pending migrations and refuses a file
-/// written by a newer schema.
+/// waits instead of failing at once (GRDB's write transactions are `BEGIN IMMEDIATE`, so they
+/// wait on it too). `.readWrite` creates the file and applies pending migrations under an
+/// exclusive flock (`StoreFile`), so concurrent first writers serialise; `.readOnly` opens every
+/// connection read-only and never migrates. Both refuse a file written by a newer schema.
 public final class PaperStore: Sendable {
     public let location: StoreLocation
     let writer: any DatabaseWriter
+    /// Names of the migrations this open applied (empty unless the file was new or older).
+    public let migrationsApplied: [String]
 
     public enum Mode: Sendable { case readWrite, readOnly }
 
-    private init(location: StoreLocation, writer: any DatabaseWriter) {
+    /// Seconds a command waits for another one's lock (SQLite's busy timeout and the flock).
+    public static let busyTimeout: Double = 10
+
+    private init(location: StoreLocation, writer: any DatabaseWriter, migrationsApplied: [String]) {
         self.location = location
         self.writer = writer
+        self.migrationsApplied = migrationsApplied
     }
 
-    /// Opens (creating when `mode == .readWrite`) the database at `location`.
-    /// `.readOnly` requires the file to exist; it throws `.noIndex` otherwise.
-    public static func open(_ location: StoreLocation, mode: Mode = .readWrite) throws -> PaperStore {
-        let path = location.path
+    /// The connections' configuration. Every connection keeps `file` (its descriptor) alive, so
+    /// it is closed only after the last connection (see `StoreFile`). The pool is never closed
+    /// with `close()`, which closes the writer first: the last connection to close would then be
+    /// a read-only reader, which cannot checkpoint and remove the WAL; its deinit closes the
+    /// readers first.
+    private static func configuration(keeping file: StoreFile, readonly: Bool) -> Configuration {
         var configuration = Configuration()
+        configuration.readonly = readonly
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "papersearch"
         configuration.prepareDatabase { db in
+            withExtendedLifetime(file) {}
             // 64 KiB pages (only takes effect when the file is created): the model is mostly
             // large BLOBs, which then span 16x fewer overflow pages. Memory-mapped reads let a
             // query load every embedding without a read() call per page.
             try db.execute(sql: "PRAGMA page_size = 65536")
             try db.execute(sql: "PRAGMA mmap_size = \(PaperStore.mmapBytes)")
         }
-        let writable: Bool
+        return configuration
+    }
+
+    /// Opens (creating when `mode == .readWrite`) the database at `location`.
+    /// `.readOnly` requires the file to exist (`.noIndex` otherwise) and its schema to be
+    /// current (`.outdatedSchema` names the `upgrade` command otherwise).
+    public static func open(_ location: StoreLocation, mode: Mode = .readWrite) throws -> PaperStore {
+        let path = location.path
         switch mode {
         case .readWrite:
             try location.prepareForWriting()
-            writable = true
+            let file = try StoreFile.lockedForWriting(path, timeout: busyTimeout)
+            defer { file.unlock() }
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration(keeping: file, readonly: false))
+            } catch let error as DatabaseError {
+                file.removeIfCreatedAndEmpty()
+                throw PaperSearchError.database(path: path, reason: Self.reason(error))
+            }
+            let applied = try migrate(pool, path: path)
+            return PaperStore(location: location, writer: pool, migrationsApplied: applied)
         case .readOnly:
             guard location.exists else { throw PaperSearchError.noIndex(path: path) }
-            writable = FileManager.default.isWritableFile(atPath: path)
-                && FileManager.default.isWritableFile(atPath: (path as NSString).deletingLastPathComponent.isEmpty
-                    ? "." : (path as NSString).deletingLastPathComponent)
-        }
-        let writer: any DatabaseWriter
-        do {
-            if writable {
-                writer = try DatabasePool(path: path, configuration: configuration)
-            } else {
-                configuration.readonly = true
-                writer = try DatabaseQueue(path: path, configuration: configuration)
+            let file = try StoreFile.lockedForReading(path, timeout: busyTimeout)
+            defer { file.unlock() }
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(
+                    path: location.readOnlyOpenPath, configuration: configuration(keeping: file, readonly: true))
+            } catch let error as DatabaseError {
+                throw PaperSearchError.database(path: path, reason: Self.reason(error))
             }
-        } catch let error as DatabaseError {
-            throw PaperSearchError.database(path: path, reason: Self.reason(error))
+            let state = try schemaState(pool, path: path)
+            // An empty file (or one another process has only just created).
+            if state.applied.isEmpty && !state.hasPapers { throw PaperSearchError.noIndex(path: path) }
+            if state.applied.count < Schema.version {
+                throw PaperSearchError.outdatedSchema(path: path, found: state.applied.count, needed: Schema.version)
+            }
+            return PaperStore(location: location, writer: pool, migrationsApplied: [])
         }
-        let store = PaperStore(location: location, writer: writer)
-        try store.migrate(writable: writable)
-        return store
     }
 
-    /// Applies pending migrations; refuses a database that records unknown (newer) migrations.
-    private func migrate(writable: Bool) throws {
+    /// What `upgrade` did to one file.
+    public struct SchemaUpgrade: Codable, Sendable, Equatable {
+        public var path: String
+        public var fromVersion: Int
+        public var toVersion: Int
+        /// Names of the migrations applied, in order (empty when the file was current).
+        public var applied: [String]
+    }
+
+    /// Applies the pending migrations of the existing database at `location` (`.noIndex` when
+    /// there is no file): what `papersearch upgrade` does.
+    public static func upgrade(_ location: StoreLocation) throws -> SchemaUpgrade {
+        guard location.exists else { throw PaperSearchError.noIndex(path: location.path) }
+        let store = try open(location, mode: .readWrite)
+        return SchemaUpgrade(
+            path: location.path, fromVersion: Schema.version - store.migrationsApplied.count,
+            toVersion: Schema.version, applied: store.migrationsApplied)
+    }
+
+    /// The migrations `writer`'s file records, and whether it has a `papers` table; throws
+    /// `.newerSchema` for migrations this build does not know.
+    private static func schemaState(_ writer: any DatabaseWriter, path: String) throws -> (applied: Set<String>, hasPapers: Bool) {
         let migrator = Schema.migrator
-        let path = location.path
+        let state: (applied: Set<String>, hasPapers: Bool)
         do {
-            let applied = try writer.read { db -> Set<String> in
+            state = try writer.read { db in
                 // Reading grdb_migrations also proves this is an SQLite database.
-                _ = try db.tableExists("papers")
-                return try migrator.appliedIdentifiers(db)
-            }
-            let known = Set(Schema.migrations.map(\.name))
-            let unknown = applied.subtracting(known)
-            if !unknown.isEmpty {
-                throw PaperSearchError.newerSchema(
-                    path: path, found: "\(applied.count) migrations incl. '\(unknown.sorted().joined(separator: "', '"))'",
-                    supported: "\(Schema.version) (\(Schema.migrations.last?.name ?? "none"))")
-            }
-            if applied.count < known.count {
-                guard writable else {
-                    throw PaperSearchError.database(path: path, reason: "schema needs an upgrade but the file is read-only")
-                }
-                try migrator.migrate(writer)
+                (try migrator.appliedIdentifiers(db), try db.tableExists("papers"))
             }
         } catch let error as DatabaseError {
             throw PaperSearchError.database(path: path, reason: Self.reason(error))
         }
+        let unknown = state.applied.subtracting(Schema.migrations.map(\.name))
+        if !unknown.isEmpty {
+            throw PaperSearchError.newerSchema(
+                path: path, found: "\(state.applied.count) migrations incl. '\(unknown.sorted().joined(separator: "', '"))'",
+                supported: "\(Schema.version) (\(Schema.migrations.last?.name ?? "none"))")
+        }
+        return state
+    }
+
+    /// Applies pending migrations (the caller holds the exclusive `StoreFile` lock); returns
+    /// their names. Refuses a database that records unknown (newer) migrations.
+    private static func migrate(_ writer: any DatabaseWriter, path: String) throws -> [String] {
+        let applied = try schemaState(writer, path: path).applied
+        let pending = Schema.migrations.map(\.name).filter { !applied.contains($0) }
+        guard !pending.isEmpty else { return [] }
+        do {
+            try Schema.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw PaperSearchError.database(path: path, reason: Self.reason(error))
+        }
+        return pending
     }
 
     /// A short, one-line reason for an SQLite error.
@@ -109,8 +164,21 @@ public final class PaperStore: Sendable {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.write(body)
-        } catch let error as DatabaseError {
-            throw PaperSearchError.database(path: location.path, reason: Self.reason(error))
+        } catch {
+            throw located(error)
+        }
+    }
+
+    /// `error` naming this store's file: an SQLite error as `.database` with its one-line reason,
+    /// a `.damagedStore` error of the readers with the path filled in; anything else unchanged.
+    func located(_ error: any Error) -> any Error {
+        switch error {
+        case let error as DatabaseError:
+            return PaperSearchError.database(path: location.path, reason: Self.reason(error))
+        case PaperSearchError.database(path: "", let reason):
+            return PaperSearchError.database(path: location.path, reason: reason)
+        default:
+            return error
         }
     }
 
@@ -140,8 +208,8 @@ public final class PaperStore: Sendable {
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try writer.read(body)
-        } catch let error as DatabaseError {
-            throw PaperSearchError.database(path: location.path, reason: Self.reason(error))
+        } catch {
+            throw located(error)
         }
     }
 

@@ -177,7 +177,7 @@ public struct QuantizedEmbeddings: Sendable {
             guard let data = chunk.dataNoCopy(atIndex: 0) else { continue }
             let rows = data.count / max(1, k)
             guard row + rows <= out.count, row + rows <= scales.count else {
-                throw PaperSearchError.database(path: "", reason: "doc_code_blocks holds more rows than the model")
+                throw PaperSearchError.damagedStore("doc_code_blocks holds more rows than the model")
             }
             data.withUnsafeBytes { raw in
                 out.withUnsafeMutableBufferPointer { o in
@@ -192,7 +192,7 @@ public struct QuantizedEmbeddings: Sendable {
     }
 
     static func incomplete(rows: Int, expected: Int) -> PaperSearchError {
-        .database(path: "", reason: "doc_code_blocks holds \(rows) rows of codes, the model \(expected); rebuild with `papersearch index`")
+        PaperSearchError.damagedStore("doc_code_blocks holds \(rows) rows of codes, the model \(expected); rebuild with `papersearch index`")
     }
 
     /// The same from codes already in memory (every row).

@@ -35,11 +35,12 @@ final class BackgroundValue<Value: Sendable>: @unchecked Sendable {
     var seconds: Double { lock.withLock { elapsed } }
 
     private func waitForResult() -> Result<Value, Error> {
-        finished.wait()
-        // Let later callers through as well.
-        finished.signal()
-        return lock.withLock {
-            result ?? .failure(PaperSearchError.database(path: "", reason: "background load finished without a result"))
+        while true {
+            // The worker sets `result` before it signals, so this loop waits at most once.
+            if let result = lock.withLock({ result }) { return result }
+            finished.wait()
+            // Let later callers through as well.
+            finished.signal()
         }
     }
 }
