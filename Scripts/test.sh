@@ -20,22 +20,43 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 lib=/usr/lib/x86_64-linux-gnu
 
+# Runs `swift test ARGS`, showing its output, and adds its XCTest totals to the closing line.
+passed=0 failed=0 skipped=0
+run_tests() {
+    local log
+    log="$(mktemp)"
+    swift test "$@" 2>&1 | tee "$log"
+    # The last "Executed N tests, with [S tests skipped and] F failures" line is the run's total.
+    local total
+    total="$(grep -E 'Executed [0-9]+ tests?, with' "$log" | tail -n 1)"
+    rm -f "$log"
+    local n s f
+    n="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$total")"
+    s="$(sed -nE 's/.* ([0-9]+) tests? skipped.*/\1/p' <<<"$total")"
+    f="$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$total")"
+    s="${s:-0}"
+    passed=$((passed + n - s - f)) skipped=$((skipped + s)) failed=$((failed + f))
+}
+
 echo "test.sh: 1/4 swift test (OpenBLAS, this CPU's sparse kernels)" >&2
-swift test
+run_tests
 
 if [[ "${PAPERSEARCH_SKIP_SECOND_RUN:-0}" != 1 ]]; then
     echo "test.sh: 2/4 swift test again with the reference BLAS + LAPACK and the portable sparse kernels" >&2
     PAPERSEARCH_BLAS="$lib/blas/libblas.so.3" PAPERSEARCH_LAPACK="$lib/lapack/liblapack.so.3" \
-        PAPERSEARCH_SPARSE_KERNELS=portable swift test --skip-build
+        PAPERSEARCH_SPARSE_KERNELS=portable run_tests --skip-build
 fi
 
 if [[ "${PAPERSEARCH_SKIP_RELEASE:-0}" != 1 ]]; then
     echo "test.sh: 3/4 crash-safety trials against the release build (building release: a few minutes)" >&2
     swift build -c release 2>&1 | tail -n 1
-    PAPERSEARCH_BIN="$root/.build/release/papersearch" swift test --skip-build --filter CrashSafetyCLITests
+    PAPERSEARCH_BIN="$root/.build/release/papersearch" run_tests --skip-build --filter CrashSafetyCLITests
 fi
 
 if [[ "${PAPERSEARCH_SKIP_FUZZ:-0}" != 1 ]]; then
     echo "test.sh: 4/4 fuzz smoke run" >&2
     bash "$root/Scripts/fuzz.sh" --smoke
 fi
+
+# The closing line: every XCTest run above, added up (a failing run has already stopped the script).
+echo "test.sh: $passed passed, $failed failed, $skipped skipped"

@@ -5,38 +5,8 @@ import XCTest
 /// ENOSPC, as on a full disk) a command prints one error line quoting the errno text and exits
 /// 1 instead of leaving a truncated file behind a 0. A reader that goes away early (EPIPE, e.g.
 /// `| head -1`) stays as quiet as it always was.
-final class OutputErrorCLITests: XCTestCase {
-    nonisolated(unsafe) static var directory: URL?
-    nonisolated(unsafe) static var setupError: String?
-
-    /// One small demo index for the class (k = 8: only the output matters here).
-    override class func setUp() {
-        super.setUp()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-output-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let cli = CLIRunner(database: dir.appendingPathComponent("demo.sqlite").path)
-            let corpus = SharedData.repository.appendingPathComponent("Data/demo-corpus.jsonl").path
-            let imported = try cli.run(["import", corpus, "--quiet"])
-            guard imported.status == 0 else { setupError = "import failed: \(imported.stderr)"; return }
-            let indexed = try cli.run(["index", "-k", "8", "--quiet"])
-            guard indexed.status == 0 else { setupError = "index failed: \(indexed.stderr)"; return }
-            directory = dir
-        } catch {
-            setupError = "\(error)"
-        }
-    }
-
-    override class func tearDown() {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-        super.tearDown()
-    }
-
-    func demo() throws -> CLIRunner {
-        if let error = Self.setupError { throw XCTSkip(error) }
-        guard let directory = Self.directory else { throw XCTSkip("no demo index") }
-        return CLIRunner(database: directory.appendingPathComponent("demo.sqlite").path)
-    }
+final class OutputErrorCLITests: DemoIndexTestCase {
+    override class var demoK: Int { 8 }
 
     static let fullDiskLine = "papersearch: error: cannot write to standard output: No space left on device\n"
 

@@ -7,38 +7,7 @@ import XCTest
 /// Golden files live in Golden/; set `PAPERSEARCH_UPDATE_GOLDEN=1` to rewrite them. They are
 /// compared by `GoldenFile`: ranks, ids and text exactly, decimal numbers within a stated
 /// tolerance (BLAS kernels differ per CPU and move the last float digits between machines).
-final class QueryCLITests: XCTestCase {
-    nonisolated(unsafe) static var directory: URL?
-    nonisolated(unsafe) static var indexError: String?
-
-    /// One demo index for the whole class: import + index (k = 32) take a few seconds.
-    override class func setUp() {
-        super.setUp()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ps-query-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let cli = CLIRunner(database: dir.appendingPathComponent("demo.sqlite").path)
-            let corpus = SharedData.repository.appendingPathComponent("Data/demo-corpus.jsonl").path
-            let imported = try cli.run(["import", corpus, "--quiet"])
-            guard imported.status == 0 else { indexError = "import failed: \(imported.stderr)"; return }
-            let indexed = try cli.run(["index", "-k", "32", "--quiet"])
-            guard indexed.status == 0 else { indexError = "index failed: \(indexed.stderr)"; return }
-            directory = dir
-        } catch {
-            indexError = "\(error)"
-        }
-    }
-
-    override class func tearDown() {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
-        super.tearDown()
-    }
-
-    func demo() throws -> CLIRunner {
-        if let error = Self.indexError { throw XCTSkip(error) }
-        guard let directory = Self.directory else { throw XCTSkip("no demo index") }
-        return CLIRunner(database: directory.appendingPathComponent("demo.sqlite").path)
-    }
+final class QueryCLITests: DemoIndexTestCase {
 
     static var goldenDirectory: URL {
         SharedData.repository.appendingPathComponent("Tests/CLITests/Golden")
