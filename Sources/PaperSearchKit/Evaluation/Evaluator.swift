@@ -80,20 +80,6 @@ public struct Evaluator {
     }
 }
 
-extension Evaluator.Report {
-    public func text() -> String {
-        var lines = ["\(dataset): \(documents) documents, \(queries) queries"]
-        lines.append("  " + configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        lines.append("mode      nDCG@10  Recall@100  MRR@10   ms/query")
-        for r in results {
-            lines.append(
-                r.mode.padding(toLength: 8, withPad: " ", startingAt: 0)
-                    + String(format: "  %.4f   %.4f      %.4f   %.2f", r.ndcg10, r.recall100, r.mrr10, r.msPerQuery))
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
 extension Evaluator {
     /// Evaluates on a temporary index built with `indexOptions` (deleted afterwards), or on
     /// `location` when given: its corpus is imported and fitted there if it has no model yet.

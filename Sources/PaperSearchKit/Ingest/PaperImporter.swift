@@ -152,15 +152,6 @@ extension PaperImporter.Summary {
         }
     }
 
-    /// One line for the terminal.
-    public func text() -> String {
-        var line = "\(file) [\(format)]: \(records) papers (\(inserted) new, \(updated) updated, \(unchanged) unchanged"
-        if skipped > 0 { line += ", \(skipped) invalid skipped" }
-        line += String(format: ") in %.2f s", seconds)
-        for reason in firstSkipped { line += "\n  skipped: \(reason)" }
-        return line
-    }
-
     /// JSON array of summaries, sorted keys.
     public static func json(_ summaries: [Self]) throws -> String {
         var trimmed = summaries
