@@ -39,6 +39,8 @@ enum InterruptSignals {
     }
 
     private static func terminate(_ signo: Int32) -> Never {
+        // The open progress line first, so the shell prompt starts on its own line.
+        ProgressReporter.endOpenLine()
         Interruption.cleanUp()
         // Lines already printed (the summary of each file an import committed) reach their file;
         // skipped when the main thread is inside a write to stdout (it may be blocked on a full pipe).

@@ -76,6 +76,11 @@ final class TagCLITests: XCTestCase {
         let tags = try XCTUnwrap(listed["tags"] as? [[String: Any]])
         XCTAssertEqual(tags.compactMap { $0["tag"] as? String }, ["instruct-tuning", "rag", "cs.CL", "cs.IR"])
         XCTAssertEqual(tags.compactMap { $0["origin"] as? String }, ["human", "human", "arxiv-category", "arxiv-category"])
+        // The text layout (the CLI's): tags padded to the longest, origins padded, trailing spaces trimmed.
+        XCTAssertTrue(try cli.run(["tags", "list", "--paper", "demo:0270"]).stdout
+            .hasPrefix("demo:0270: 4 tags\n  instruct-tuning  human\n  rag              human\n  cs.CL            arxiv-category\n"))
+        let table = try cli.run(["tags", "list"]).stdout
+        XCTAssertTrue(table.hasPrefix("tag") && table.split(separator: "\n").first?.hasSuffix("  papers   human  category  predicted") == true, table)
         let counts = try XCTUnwrap(try json(try cli.run(["tags", "list", "--json"])) as? [String: Any])
         let rows = try XCTUnwrap(counts["counts"] as? [[String: Any]])
         let rag = try XCTUnwrap(rows.first { $0["tag"] as? String == "rag" })

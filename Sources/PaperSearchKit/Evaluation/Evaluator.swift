@@ -29,7 +29,7 @@ public struct Evaluator {
 
     /// Evaluates with `store`, which must hold the dataset's corpus (ids `namespace:_id`) and a model.
     public func evaluate(_ dataset: BEIRDataset, store: PaperStore, namespace: String,
-                         progress: ProgressReporter = .silent) throws -> Report {
+                         progress: any ProgressSink = SilentProgress()) throws -> Report {
         let engine = try QueryEngine(store: store)
         let prefix = namespace + ":"
         // An index without the judged documents would score every query 0 and look like a result.
@@ -80,26 +80,12 @@ public struct Evaluator {
     }
 }
 
-extension Evaluator.Report {
-    public func text() -> String {
-        var lines = ["\(dataset): \(documents) documents, \(queries) queries"]
-        lines.append("  " + configuration.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
-        lines.append("mode      nDCG@10  Recall@100  MRR@10   ms/query")
-        for r in results {
-            lines.append(
-                r.mode.padding(toLength: 8, withPad: " ", startingAt: 0)
-                    + String(format: "  %.4f   %.4f      %.4f   %.2f", r.ndcg10, r.recall100, r.mrr10, r.msPerQuery))
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
 extension Evaluator {
     /// Evaluates on a temporary index built with `indexOptions` (deleted afterwards), or on
     /// `location` when given: its corpus is imported and fitted there if it has no model yet.
     public func run(
         _ dataset: BEIRDataset, location: StoreLocation?, indexOptions: IndexerOptions,
-        progress: ProgressReporter = .silent
+        progress: any ProgressSink = SilentProgress()
     ) throws -> Report {
         let namespace = try PaperFileReader(path: dataset.corpusPath, format: .beir).namespace ?? "beir"
         let temporary = location == nil
@@ -116,7 +102,7 @@ extension Evaluator {
             }
         }
         let store = try PaperStore.open(location ?? StoreLocation(explicit: path))
-        let hasModel = try store.read { db in try ModelReader.metadata(db, path: path) != nil }
+        let hasModel = try store.modelMetadata() != nil
         if !hasModel {
             _ = try PaperImporter(store: store).importFile(dataset.corpusPath, options: .init(format: .beir)) { n in
                 progress.update("importing \(dataset.corpusPath): \(n) records")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// `papersearch index`: refits the whole model from the stored papers.
 ///
@@ -23,31 +22,14 @@ public struct Indexer: Sendable {
     public init(store: PaperStore) { self.store = store }
 
     /// Fits a new model and stores it in place of the old one.
-    public func fit(options: IndexerOptions = IndexerOptions(), progress: ProgressReporter = .silent) throws -> Summary {
+    public func fit(options: IndexerOptions = IndexerOptions(), progress: any ProgressSink = SilentProgress()) throws -> Summary {
         var clock = StageClock()
         // 1. Read and analyse every paper from one snapshot, in pid order.
         let corpus = try CorpusAnalyzer(options: options.analyzer, titleWeight: options.titleWeight)
-        let (pids, total) = try store.read { db -> ([Int64], Int) in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM papers") ?? 0
-            var pids: [Int64] = []
-            pids.reserveCapacity(total)
-            var batch: [(title: String, abstract: String)] = []
-            batch.reserveCapacity(4096)
-            // One pass over every paper: through read() calls, not the memory map (see `withoutMemoryMap`).
-            try PaperStore.withoutMemoryMap(db) {
-                let rows = try Row.fetchCursor(db, sql: "SELECT pid, title, abstract FROM papers ORDER BY pid")
-                while let row = try rows.next() {
-                    pids.append(row[0])
-                    batch.append((row[1], row[2]))
-                    if batch.count == 4096 {
-                        corpus.add(batch: batch)
-                        batch.removeAll(keepingCapacity: true)
-                        progress.update("analysing: \(pids.count) of \(total) papers")
-                    }
-                }
-            }
-            if !batch.isEmpty { corpus.add(batch: batch) }
-            return (pids, total)
+        let (pids, total) = try store.forEachPaperText(batchSize: 4096) { batch, read, total in
+            corpus.add(batch: batch)
+            // After full batches only: the last, partial one is followed at once by the tf-idf line.
+            if batch.count == 4096 { progress.update("analysing: \(read) of \(total) papers") }
         }
         guard total > 0 else { throw PaperSearchError.noPapers(path: store.location.path) }
         let counts = corpus.finish()

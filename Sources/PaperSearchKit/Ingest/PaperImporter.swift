@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Imports paper files into the store: reader → store, one transaction per command (all its files).
 ///
@@ -55,17 +54,16 @@ public struct PaperImporter: Sendable {
         _ paths: [String], options: Options = .init(), collectChangedIDs: Bool = false,
         progress: ((String, Int) -> Void)? = nil
     ) throws -> [Summary] {
-        try store.write { db in
-            try PaperStore.withBulkWrite(db, constantChecks: true) {
-                try Self.importFiles(paths, options: options, collectChangedIDs: collectChangedIDs, in: db, progress: progress)
-            }
+        // Constant checks: the importer writes only the literal tag origins the CHECK admits.
+        try store.writeTransaction(.bulkConstantChecks) { tx in
+            try Self.importFiles(paths, options: options, collectChangedIDs: collectChangedIDs, in: tx, progress: progress)
         }
     }
 
     /// Imports `paths` in order inside the caller's transaction (`importFiles` above, and `add`,
     /// which folds the changed papers in within the same transaction).
     static func importFiles(
-        _ paths: [String], options: Options, collectChangedIDs: Bool, in db: Database,
+        _ paths: [String], options: Options, collectChangedIDs: Bool, in tx: WriteTransaction,
         progress: ((String, Int) -> Void)?
     ) throws -> [Summary] {
         try paths.map { path in
@@ -76,7 +74,7 @@ public struct PaperImporter: Sendable {
             defer { papers.cancel() }
             var summary = try Self.importRecords(
                 from: papers.next, format: reader.format, path: path, options: options,
-                collectChangedIDs: collectChangedIDs, in: db, progress: { progress?(path, $0) })
+                collectChangedIDs: collectChangedIDs, in: tx, progress: { progress?(path, $0) })
             summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             return summary
         }
@@ -87,14 +85,14 @@ public struct PaperImporter: Sendable {
     /// (after which it goes on) and file errors.
     static func importRecords(
         from next: () throws -> Paper?, format: ImportFormat, path: String, options: Options,
-        collectChangedIDs: Bool, in db: Database, progress: ((Int) -> Void)?
+        collectChangedIDs: Bool, in tx: WriteTransaction, progress: ((Int) -> Void)?
     ) throws -> Summary {
         let start = DispatchTime.now().uptimeNanoseconds
         let now = PaperStore.timestamp()
         var summary = Summary(
             file: path, format: format.rawValue, records: 0, inserted: 0, updated: 0, unchanged: 0,
             skipped: 0, firstSkipped: [], seconds: 0, changedIDs: collectChangedIDs ? [] : nil)
-        let upserter = try PaperUpserter(db: db, now: now)
+        let upserter = try tx.paperUpserter(now: now)
         while true {
             let paper: Paper
             do {
@@ -120,8 +118,8 @@ public struct PaperImporter: Sendable {
         var summary = Summary(
             file: label, format: ImportFormat.atom.rawValue, records: papers.count, inserted: 0, updated: 0,
             unchanged: 0, skipped: 0, firstSkipped: [], seconds: 0, changedIDs: [])
-        try store.write { db in
-            let upserter = try PaperUpserter(db: db, now: now)
+        try store.writeTransaction { tx in
+            let upserter = try tx.paperUpserter(now: now)
             for paper in papers {
                 summary.count(try upserter.store(paper), id: paper.id)
             }
@@ -152,15 +150,6 @@ extension PaperImporter.Summary {
         case .unchanged:
             unchanged += 1
         }
-    }
-
-    /// One line for the terminal.
-    public func text() -> String {
-        var line = "\(file) [\(format)]: \(records) papers (\(inserted) new, \(updated) updated, \(unchanged) unchanged"
-        if skipped > 0 { line += ", \(skipped) invalid skipped" }
-        line += String(format: ") in %.2f s", seconds)
-        for reason in firstSkipped { line += "\n  skipped: \(reason)" }
-        return line
     }
 
     /// JSON array of summaries, sorted keys.

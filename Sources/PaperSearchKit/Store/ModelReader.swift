@@ -50,9 +50,27 @@ public struct ModelReader {
         guard !terms.isEmpty else { return [:] }
         var result: [String: Term] = [:]
         let marks = Array(repeating: "?", count: terms.count).joined(separator: ",")
+        try appendTerms(db, marks: marks, arguments: StatementArguments(terms), to: &result)
+        return result
+    }
+
+    /// Vocabulary rows of any number of `terms`, looked up in IN lists of at most 500
+    /// (`forEachInBatch`); unknown terms are absent from the result.
+    static func vocabulary(_ db: Database, _ terms: [String], k: Int) throws -> [String: Term] {
+        var result: [String: Term] = [:]
+        try db.forEachInBatch(terms) { marks, arguments in
+            try appendTerms(db, marks: marks, arguments: arguments, to: &result)
+        }
+        return result
+    }
+
+    /// Adds the vocabulary rows whose term is one of `arguments` to `result` (terms are unique in the table).
+    private static func appendTerms(
+        _ db: Database, marks: String, arguments: StatementArguments, to result: inout [String: Term]
+    ) throws {
         let rows = try Row.fetchCursor(
             db, sql: "SELECT term_id, term, df, idf, lsa_col, projection FROM vocabulary WHERE term IN (\(marks))",
-            arguments: StatementArguments(terms))
+            arguments: arguments)
         while let row = try rows.next() {
             let projection: [Float]? = (row["projection"] as Data?).map(floats)
             let idf: Double? = row["idf"]
@@ -60,7 +78,6 @@ public struct ModelReader {
                 id: row["term_id"], term: row["term"], df: row["df"], idf: idf.map(Float.init),
                 column: row["lsa_col"], projection: projection)
         }
-        return result
     }
 
     /// Postings of one term over every segment: (row, weighted tf) pairs.

@@ -38,15 +38,14 @@ public enum TemporaryFiles {
 }
 
 /// What a command interrupted by SIGINT/SIGTERM must still do before the process ends: the
-/// CLI's signal thread calls `cleanUp` and then ends the process with `_exit(128 + signal)`.
+/// CLI's signal thread ends its open progress line, calls `cleanUp` and then ends the process
+/// with `_exit(128 + signal)`.
 /// The database needs nothing here: every command writes inside SQLite transactions, and an
 /// uncommitted transaction is rolled back when the process dies (its WAL frames have no commit
 /// frame), so the file stays as the last commit left it.
 public enum Interruption {
-    /// Ends an open progress line with a newline (so the shell prompt starts on its own line)
-    /// and removes the registered temporary files.
+    /// Removes the registered temporary files.
     public static func cleanUp() {
-        ProgressReporter.endOpenLine()
         TemporaryFiles.removeAll()
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Batch tagging by kNN tag propagation (read path: reads the model and papers, writes only
 /// predicted tags through the store).
@@ -52,19 +51,16 @@ public final class BatchTagger {
         cpuStarted = Self.cpuNow()
         self.store = store
         let path = store.location.path
-        guard let meta = try store.read({ db in try ModelReader.metadata(db, path: path) }) else {
+        guard let meta = try store.modelMetadata() else {
             throw PaperSearchError.noIndex(path: path)
         }
         metadata = meta
         model = BackgroundValue {
-            try store.read { db -> LoadedModel in
-                // Metadata and rows in one read transaction: one model, even during a re-index.
-                guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
-                let documents = try ModelReader.documents(db, k: meta.k, rowCount: meta.rowCount)
-                var rows = PidTable<Int>(maxPid: documents.pids.max() ?? 0)
-                for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
-                return LoadedModel(metadata: meta, documents: documents, rowByPid: rows)
-            }
+            // Metadata and rows from one snapshot: one model, even during a re-index.
+            guard let (meta, documents) = try store.modelDocuments() else { throw PaperSearchError.noIndex(path: path) }
+            var rows = PidTable<Int>(maxPid: documents.pids.max() ?? 0)
+            for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { rows[pid] = row }
+            return LoadedModel(metadata: meta, documents: documents, rowByPid: rows)
         }
     }
 
@@ -124,20 +120,7 @@ public final class BatchTagger {
         // Papers already stored: their pid and stored publication date.
         var seen = Set<String>()
         items = items.filter { seen.insert($0.id).inserted }
-        let stored = try store.read { db -> [String: (Int64, String?)] in
-            var result: [String: (Int64, String?)] = [:]
-            for start in stride(from: 0, to: items.count, by: 500) {
-                let ids = items[start..<min(items.count, start + 500)].map(\.id)
-                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT id, pid, published FROM papers WHERE id IN (\(marks))",
-                    arguments: StatementArguments(ids))
-                {
-                    result[row[0]] = (row[1], row[2])
-                }
-            }
-            return result
-        }
+        let stored = try store.pidsAndDates(of: items.map(\.id))
         for i in items.indices {
             guard let (pid, published) = stored[items[i].id] else { continue }
             items[i].pid = pid
@@ -219,20 +202,10 @@ public final class BatchTagger {
     // MARK: - Core
 
     func storedItems(since: String, until: String?) throws -> [Item] {
-        try store.read { db in
-            var sql = "SELECT id, title, abstract, pid, published FROM papers WHERE published >= ?"
-            var arguments: [(any DatabaseValueConvertible)?] = [since]
-            if let until {
-                sql += " AND substr(published, 1, 10) <= ?"
-                arguments.append(until)
-            }
-            sql += " ORDER BY published, id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                let published: String? = row[4]
-                return Item(
-                    id: row[0], title: row[1], abstract: row[2], pid: row[3], published: published,
-                    cutoff: TaggedCorpus.dateKey(published) ?? Int64.max, fileTags: [])
-            }
+        try store.papers(publishedSince: since, until: until).map { paper in
+            Item(
+                id: paper.id, title: paper.title, abstract: paper.abstract, pid: paper.pid, published: paper.published,
+                cutoff: TaggedCorpus.dateKey(paper.published) ?? Int64.max, fileTags: [])
         }
     }
 
@@ -243,7 +216,7 @@ public final class BatchTagger {
         // The tag table loads on its own thread while the texts not in the store fold in here
         // (and the model's rows go on loading, see `init`).
         let store = self.store
-        let corpusLoad = BackgroundValue { try store.read { db in try TaggedCorpus.load(db, source: source) } }
+        let corpusLoad = BackgroundValue { try store.scanTagEvidence { scan in try TaggedCorpus.load(scan, source: source) } }
         var start = Self.now()
         let dims = metadata.k
         var queries = [Float](repeating: 0, count: items.count * dims)
@@ -369,17 +342,7 @@ public final class BatchTagger {
 
     /// (id, title) of pids.
     func titles(_ pids: [Int64]) throws -> [Int64: (String, String)] {
-        try store.read { db in
-            var result: [Int64: (String, String)] = [:]
-            try db.forEachInBatch(pids) { marks, arguments in
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT pid, id, title FROM papers WHERE pid IN (\(marks))", arguments: arguments)
-                {
-                    result[row[0]] = (row[1], row[2])
-                }
-            }
-            return result
-        }
+        try store.idsAndTitles(ofPids: pids)
     }
 
     /// Sets each neighbour's recency factor 0.5^(age / half-life) (age in days before the

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The stored tags that count as evidence (one `TagSource`), per paper pid, with each
 /// paper's publication time as a sortable key. Tag ids are numbered in name order.
@@ -16,23 +15,21 @@ struct TaggedCorpus: Sendable {
     /// order (paper_id, tag), merged with the ids by byte comparison (both in BINARY order).
     /// Measured on the arXiv sample: the SQL join of its 213k category rows to their papers by
     /// index lookups, or a scan of the papers table, each cost more than the whole of this.
-    static func load(_ db: Database, source: TagSource) throws -> TaggedCorpus {
+    static func load(_ scan: TagEvidenceScan, source: TagSource) throws -> TaggedCorpus {
         // 1. Ids (as one byte buffer) and pids, in id order.
         var idBytes: [UInt8] = []
         var idOffsets: [Int] = [0]
         var idPids: [Int64] = []
-        try RawRowScan.forEach(db, sql: "SELECT id, pid FROM papers ORDER BY id") { row in
-            idBytes.append(contentsOf: row.bytes(0))
+        try scan.forEachPaperID { id, pid in
+            idBytes.append(contentsOf: id)
             idOffsets.append(idBytes.count)
-            idPids.append(row.int64(1))
+            idPids.append(pid)
         }
         var dateOfPid = PidTable<Int64>(maxPid: idPids.max() ?? 0)
-        try RawRowScan.forEach(db, sql: "SELECT pid, published FROM papers WHERE published IS NOT NULL") { row in
-            if let key = dateKey(bytes: row.bytes(1)) { dateOfPid[row.int64(0)] = key }
+        try scan.forEachPublished { pid, published in
+            if let key = dateKey(bytes: published) { dateOfPid[pid] = key }
         }
         // 2. Tag rows grouped by paper, merged with the ids.
-        let origins = source.origins
-        let marks = Array(repeating: "?", count: origins.count).joined(separator: ",")
         var ids: [String: Int32] = [:]
         var names: [String] = []
         var groupPids: [Int64] = []
@@ -42,11 +39,8 @@ struct TaggedCorpus: Sendable {
         var current: Int64? = nil
         var lastPaper: [UInt8] = []
         try idBytes.withUnsafeBytes { all in
-            try RawRowScan.forEach(
-                db, sql: "SELECT paper_id, tag FROM tags WHERE origin IN (\(marks)) ORDER BY paper_id",
-                arguments: StatementArguments(origins)
-            ) { row in
-                let paper = row.bytes(0)
+            try scan.forEachTag(origins: source.origins) { row in
+                let paper = row.paperID
                 if !paper.elementsEqual(lastPaper) {
                     lastPaper = Array(paper)
                     if current != nil { groupOffsets.append(groupTags.count) }
@@ -65,7 +59,7 @@ struct TaggedCorpus: Sendable {
                     }
                 }
                 guard current != nil else { return }
-                let tag = row.string(1)
+                let tag = row.tag
                 if let known = ids[tag] {
                     groupTags.append(known)
                 } else {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Folds paper texts into the stored latent space without writing anything, exactly as
 /// `FoldIn` does (Deerwester et al. 1990): the title (weighted by the model's title weight)
@@ -37,14 +36,7 @@ struct TextFolder {
         var distinct = Set<String>()
         for tf in counts { distinct.formUnion(tf.keys) }
         let terms = distinct.sorted()
-        let vocabulary = try store.read { db -> [String: ModelReader.Term] in
-            var result: [String: ModelReader.Term] = [:]
-            for start in stride(from: 0, to: terms.count, by: 500) {
-                let part = Array(terms[start..<min(terms.count, start + 500)])
-                result.merge(try ModelReader.terms(db, part, k: k)) { a, _ in a }
-            }
-            return result
-        }
+        let vocabulary = try store.vocabulary(of: terms, k: k)
         var embeddings = [Float](repeating: 0, count: texts.count * k)
         var e = [Float](repeating: 0, count: k)
         for (d, tf) in counts.enumerated() {

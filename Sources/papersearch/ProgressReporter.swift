@@ -1,11 +1,13 @@
 import Foundation
+import PaperSearchKit
 
-/// Progress lines on stderr for long work, only when stderr is a terminal and not `--quiet`.
+/// The terminal's `ProgressSink`: progress lines on stderr for long work, only when stderr is a
+/// terminal and not `--quiet`.
 /// Each update rewrites the current line; `finish` ends it.
 ///
 /// `PAPERSEARCH_PROGRESS=1` in the environment turns progress on when stderr is not a terminal
 /// (the interruption tests read it through a pipe); `--quiet` still wins.
-public final class ProgressReporter: @unchecked Sendable {
+final class ProgressReporter: ProgressSink, @unchecked Sendable {
     /// The one progress line of the process: every reporter writes to the same stderr, and the
     /// signal thread must know whether a line is open (`endOpenLine`), whichever reporter wrote it.
     private final class Line: @unchecked Sendable {
@@ -18,7 +20,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private let enabled: Bool
     private var lastWrite: UInt64 = 0
 
-    public init(quiet: Bool) {
+    init(quiet: Bool) {
         enabled = !quiet && (isatty(STDERR_FILENO) == 1 || Self.forcedOn)
     }
 
@@ -27,11 +29,8 @@ public final class ProgressReporter: @unchecked Sendable {
         return String(cString: value) == "1"
     }
 
-    /// A silent reporter (tests, scripts).
-    public static let silent = ProgressReporter(quiet: true)
-
     /// Shows `message` (rate-limited to ~10 updates a second unless `force`).
-    public func update(_ message: String, force: Bool = false) {
+    func update(_ message: String, force: Bool) {
         guard enabled else { return }
         let line = Self.line
         line.lock.lock()
@@ -44,7 +43,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Ends the progress line, optionally leaving a final message on it.
-    public func finish(_ message: String? = nil) {
+    func finish(_ message: String?) {
         guard enabled else { return }
         let line = Self.line
         line.lock.lock()
