@@ -16,12 +16,13 @@ struct RelatedCommand: ParsableCommand {
         let options = try results.queryOptions()
         let store = try PaperStore.open(global.location, mode: .readOnly)
         let engine = try QueryEngine(store: store)
-        let hits = try engine.related(to: id, options: options)
+        let analyzer = try engine.makeAnalyzer()
+        let hits = try engine.related(to: id, options: options, analyzer: analyzer)
         if results.json {
             print(try ResultRenderer.json(hits, query: id, mode: "related"))
         } else {
             let renderer = ResultRenderer(color: ResultRenderer.stdoutWantsColor)
-            print(renderer.text(hits, queryTerms: [], analyzer: engine.queryAnalyzer))
+            print(renderer.text(hits, queryTerms: [], analyzer: analyzer))
         }
     }
 }

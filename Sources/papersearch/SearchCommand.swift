@@ -25,12 +25,13 @@ struct SearchCommand: ParsableCommand {
         }
         let store = try PaperStore.open(global.location, mode: .readOnly)
         let engine = try QueryEngine(store: store)
-        let hits = try engine.search(text, options: options)
+        let analyzer = try engine.makeAnalyzer()
+        let hits = try engine.search(text, options: options, analyzer: analyzer)
         if results.json {
             print(try ResultRenderer.json(hits, query: text, mode: options.mode.rawValue))
         } else {
             let renderer = ResultRenderer(color: ResultRenderer.stdoutWantsColor)
-            print(renderer.text(hits, queryTerms: Set(engine.queryTerms(text)), analyzer: engine.queryAnalyzer))
+            print(renderer.text(hits, queryTerms: Set(analyzer.terms(text)), analyzer: analyzer))
         }
     }
 }

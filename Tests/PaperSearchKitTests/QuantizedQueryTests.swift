@@ -103,7 +103,7 @@ final class QuantizedQueryTests: XCTestCase {
         let a = try quantized.related(to: "demo:0001", options: options)
         let b = try float.related(to: "demo:0001", options: options)
         XCTAssertEqual(a.map(\.id), b.map(\.id))
-        // A second query on the same engine uses the in-memory codes: same answer.
+        // A second query on the same engine (a snapshot: the same strategy): same answer.
         XCTAssertEqual(try quantized.related(to: "demo:0001", options: options).map(\.id), a.map(\.id))
     }
 
@@ -134,7 +134,7 @@ final class QuantizedQueryTests: XCTestCase {
             }
         }
         let listBefore = try postings(before)
-        XCTAssertEqual(before.liveDocumentFrequency(listBefore), Float(listBefore.count))
+        XCTAssertEqual(before.bm25Scorer(QueryOptions()).liveDocumentFrequency(listBefore), Float(listBefore.count))
         // Version 3 of demo:0042 (a memory-layer paper) no longer mentions memory: its old row is dead.
         let record = IndexerTests.record("demo:0042", "Attention over very long documents", "A transformer reads long documents.")
             .replacingOccurrences(of: "\"version\":1", with: "\"version\":3")
@@ -145,7 +145,7 @@ final class QuantizedQueryTests: XCTestCase {
         XCTAssertEqual(after.documents.dead.count, before.documents.dead.count + 1)
         let listAfter = try postings(after)
         XCTAssertEqual(listAfter.count, listBefore.count, "the dead row keeps its posting until the refit")
-        XCTAssertEqual(after.liveDocumentFrequency(listAfter), Float(listBefore.count - 1))
+        XCTAssertEqual(after.bm25Scorer(QueryOptions()).liveDocumentFrequency(listAfter), Float(listBefore.count - 1))
         var options = QueryOptions()
         options.mode = .bm25
         options.limit = 1000

@@ -40,6 +40,8 @@ public struct Evaluator {
                 path: store.location.path, dataset: dataset.directory, missing: missing.count, judged: judged.count,
                 example: example)
         }
+        // One analyzer for every query of this loop (an engine is shared, an analyzer per thread).
+        let analyzer = try engine.makeAnalyzer()
         var results: [ModeResult] = []
         for mode in modes {
             var options = query
@@ -51,7 +53,7 @@ public struct Evaluator {
                 let relevant = dataset.qrels[query.id] ?? [:]
                 let hits: [SearchHit]
                 do {
-                    hits = try engine.search(query.text, options: options)
+                    hits = try engine.search(query.text, options: options, analyzer: analyzer)
                 } catch PaperSearchError.emptyQuery {
                     hits = []
                 }

@@ -51,36 +51,23 @@ public struct FoldIn: Sendable {
             // 4. New terms get ids after the last one (BM25 only; the LSA vocabulary is fixed).
             let (termIDs, newTerms) = try tx.extendVocabulary(
                 terms: counts.terms, df: counts.documentFrequencies(), known: vocabulary)
-            // 5. Fold each paper in: e = a V_k / ||a V_k||, with a the normalised TF-IDF row.
+            // 5. Fold each paper in (`LatentSpace.fold`): e = a V_k / ||a V_k||, with a the normalised
+            //    TF-IDF row (a = w / ||w||, the quotient form these embeddings were always written with).
             let k = meta.k
+            let space = LatentSpace(k: k)
             let firstRow = meta.rowCount
             var embeddings = [Float](repeating: 0, count: pids.count * k)
             var norms = [Float](repeating: 0, count: pids.count)
             var capturedSum = 0.0
             for d in 0..<counts.documentCount {
-                var weights: [(Float, [Float])] = []
-                var sum: Float = 0
-                for i in counts.offsets[d]..<counts.offsets[d + 1] {
-                    guard let term = vocabulary[counts.terms[Int(counts.termIDs[i])]], let idf = term.idf,
-                        let projection = term.projection
-                    else { continue }
-                    let w = TFIDFWeighting.sublinear(counts.weights[i]) * idf
-                    weights.append((w, projection))
-                    sum += w * w
+                let row = (counts.offsets[d]..<counts.offsets[d + 1]).lazy.map { i in
+                    (counts.terms[Int(counts.termIDs[i])], counts.weights[i])
                 }
-                let norm = sum.squareRoot()
-                norms[d] = norm
-                guard norm > 0 else { continue }
-                var e = [Float](repeating: 0, count: k)
-                for (w, projection) in weights {
-                    let scale = w / norm
-                    for j in 0..<k { e[j] += scale * projection[j] }
-                }
-                var captured: Float = 0
-                for j in 0..<k { captured += e[j] * e[j] }
-                capturedSum += Double(captured)
-                let inv = captured > 0 ? 1 / captured.squareRoot() : 0
-                for j in 0..<k { embeddings[d * k + j] = e[j] * inv }
+                let folded = space.fold(row, vocabulary: vocabulary, scaling: .quotient)
+                norms[d] = folded.row.norm
+                guard folded.row.norm > 0 else { continue }
+                capturedSum += Double(folded.captured)
+                for j in 0..<k { embeddings[d * k + j] = folded.embedding[j] }
             }
             // 6. Postings of the new rows as a new segment.
             let (offsets, entries) = Indexer.postings(counts)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The latent components of the LSA model named by their terms: for component j, the terms
 /// with the largest positive and most negative entries in column j of V_k.
@@ -17,7 +16,7 @@ public struct LatentTopics: Sendable {
     public let topics: [Topic]
 
     /// Components `components` (nil: all) with `terms` terms at each end, one pass over V_k.
-    static func load(_ db: Database, k: Int, components: [Int]? = nil, terms: Int) throws -> [Topic] {
+    static func load(_ store: PaperStore, k: Int, components: [Int]? = nil, terms: Int) throws -> [Topic] {
         let wanted = (components ?? Array(0..<k)).filter { $0 >= 0 && $0 < k }
         let n = max(1, terms)
         // Per wanted component: best (value, term) pairs at each end, sorted best first.
@@ -31,19 +30,12 @@ public struct LatentTopics: Sendable {
             list.insert((value, term), at: i)
             if list.count > n { list.removeLast() }
         }
-        let rows = try Row.fetchCursor(db, sql: "SELECT term, projection FROM vocabulary WHERE projection IS NOT NULL")
-        while let row = try rows.next() {
-            guard let data = row.dataNoCopy(atIndex: 1), data.count == k * MemoryLayout<Float>.stride else { continue }
-            let term: String = row[0]
-            data.withUnsafeBytes { raw in
-                let v = raw.bindMemory(to: Float.self)
-                for (w, j) in wanted.enumerated() {
-                    let value = v[j]
-                    if value > 0 { offer(&positive[w], value, term) } else if value < 0 { offer(&negative[w], -value, term) }
-                }
+        let singular = try store.forEachProjection(k: k) { term, v in
+            for (w, j) in wanted.enumerated() {
+                let value = v[j]
+                if value > 0 { offer(&positive[w], value, term) } else if value < 0 { offer(&negative[w], -value, term) }
             }
         }
-        let singular = try ModelReader.singularValues(db)
         return wanted.enumerated().map { w, j in
             Topic(component: j, singularValue: j < singular.count ? singular[j] : 0,
                   positive: positive[w].map(\.1), negative: negative[w].map(\.1))
@@ -52,22 +44,9 @@ public struct LatentTopics: Sendable {
 
     /// Every component of the stored model (`papersearch topics`).
     public static func read(_ store: PaperStore, limit: Int? = nil, terms: Int = 8) throws -> LatentTopics {
-        let path = store.location.path
-        let topics = try store.read { db -> [Topic] in
-            guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
-            let count = min(meta.k, limit ?? meta.k)
-            return try load(db, k: meta.k, components: Array(0..<count), terms: terms)
-        }
-        return LatentTopics(topics: topics)
-    }
-
-    /// Terminal listing: one line per component with both ends.
-    public func text() -> String {
-        if topics.isEmpty { return "no topics" }
-        return topics.map { t in
-            let sv = String(format: "%.2f", t.singularValue)
-            return "\(String(t.component).leftPad(3))  s=\(sv)\n     + \(t.positive.joined(separator: " "))\n     - \(t.negative.joined(separator: " "))"
-        }.joined(separator: "\n")
+        let meta = try store.fittedModelMetadata()
+        let count = min(meta.k, limit ?? meta.k)
+        return LatentTopics(topics: try load(store, k: meta.k, components: Array(0..<count), terms: terms))
     }
 
     /// JSON with sorted keys: `{"topics": [{component, negative, positive, singularValue}]}`.

@@ -1,15 +1,15 @@
-import Foundation
-import GRDB
-
-/// `--explain`: per-hit term and concept attributions (definitions in `HitExplanation`).
+/// `--explain`: per-hit term and concept attributions (definitions in `HitExplanation`). Every
+/// number comes from the scorers' own per-term functions (`BM25Scorer.explain`,
+/// `TFIDFCosineScorer.explain`, `LatentCosineScorer.share`) and the query's fold-in
+/// (`LatentSpace.fold`), so no formula is written twice.
 extension QueryEngine {
     static let explainedTerms = 8
     static let explainedConcepts = 3
     static let conceptTerms = 5
 
     func explain(
-        _ hits: [SearchHit], entries: [RankedEntry], queryTF: [String: Float], vocabulary: [String: ModelReader.Term],
-        postings: [String: [(row: Int, tf: Float)]], cosine: CosineScores?, fusion: Fusion, options: QueryOptions
+        _ hits: [SearchHit], entries: [RankedEntry], queryTF: [String: Float], query: LatentSpace.Folded,
+        postings: [String: [(row: Int, tf: Float)]], fusion: Fusion, options: QueryOptions
     ) throws -> [SearchHit] {
         guard hits.count == entries.count, !hits.isEmpty else { return hits }
         let rows = entries.map(\.row)
@@ -19,20 +19,14 @@ extension QueryEngine {
         for (term, list) in postings {
             for (row, tf) in list where wanted.contains(row) { tfs[term, default: [:]][row] = tf }
         }
-        let live = Float(max(1, documents.count - documents.dead.count))
-        let avgdl = Float(metadata.totalLength) / live
-        let query = queryVector(queryTF, vocabulary: vocabulary)
-        let k = metadata.k
-        var latent = [Float](repeating: 0, count: k)
-        for (entry, q) in query {
-            guard let v = entry.projection, v.count == k else { continue }
-            for j in 0..<k { latent[j] += q * v[j] }
-        }
-        let latentNorm = latent.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let bm25 = bm25Scorer(options)
+        let tfidf = tfidfScorer
+        let latentNorm = query.captured.squareRoot()
         let embeddings = try embeddingRows(rows)
         let usesBM25 = options.mode == .bm25 || options.mode == .hybrid
         let usesLSA = options.mode == .lsa || options.mode == .hybrid
-        let qByTerm = Dictionary(query.map { ($0.0.term, ($0.0, $0.1)) }, uniquingKeysWith: { a, _ in a })
+        let qByTerm = Dictionary(
+            zip(query.row.terms, query.row.weights).map { ($0.0.term, ($0.0, $0.1)) }, uniquingKeysWith: { a, _ in a })
 
         var result = hits
         var concepts: [[(Int, Float, Bool)]] = []
@@ -43,67 +37,44 @@ extension QueryEngine {
                 let tf = tfs[term]?[row] ?? 0
                 var item = HitExplanation.Term(term: term, shared: tf > 0, contribution: 0)
                 if usesBM25, tf > 0, let list = postings[term] {
-                    let df = liveDocumentFrequency(list)
-                    let idf = log(1 + (live - df + 0.5) / (df + 0.5))
-                    let norm = options.k1 * (1 - options.b + options.b * documents.lengths[row] / max(avgdl, 1e-6))
-                    item.bm25 = idf * tf * (options.k1 + 1) / (tf + norm)
+                    item.bm25 = bm25.explain(tf: tf, row: row, postings: list)
                 }
                 if let (entry, q) = qByTerm[term] {
-                    if usesLSA, latentNorm > 0, let v = entry.projection, v.count == k, e.count == k {
-                        var dot: Float = 0
-                        for j in 0..<k { dot += v[j] * e[j] }
-                        item.lsa = q * dot / latentNorm
+                    if usesLSA {
+                        item.lsa = latent.share(weight: q, projection: entry.projection, embedding: e, latentNorm: latentNorm)
                     }
-                    if options.mode == .tfidf, let idf = entry.idf, documents.norms[row] > 0 {
-                        item.tfidf = tf > 0 ? q * TFIDFWeighting.sublinear(tf) * idf / documents.norms[row] : 0
+                    if options.mode == .tfidf {
+                        item.tfidf = tfidf.explain(q: q, entry: entry, tf: tf, row: row)
                     }
                 }
                 switch options.mode {
                 case .bm25: item.contribution = item.bm25 ?? 0
                 case .tfidf: item.contribution = item.tfidf ?? 0
                 case .lsa: item.contribution = item.lsa ?? 0
-                case .hybrid:
-                    let b = (item.bm25 ?? 0) / ((fusion.bm25?.std ?? 1) + 1e-9)
-                    let c = options.alpha * (item.lsa ?? 0) / ((fusion.cosine?.std ?? 1) + 1e-9)
-                    item.contribution = b + c
+                case .hybrid: item.contribution = fusion.hybridShare(bm25: item.bm25, lsa: item.lsa)
                 }
                 if item.shared || item.contribution != 0 { terms.append(item) }
             }
             terms.sort { abs($0.contribution) != abs($1.contribution) ? abs($0.contribution) > abs($1.contribution) : $0.term < $1.term }
             result[n].explanation = HitExplanation(terms: Array(terms.prefix(Self.explainedTerms)), concepts: [])
-            concepts.append(latentNorm > 0 ? Self.topProducts(latent.map { $0 / latentNorm }, e) : [])
+            concepts.append(latentNorm > 0 ? Self.topProducts(query.latent.map { $0 / latentNorm }, e) : [])
         }
         return try name(result, concepts: concepts)
     }
 
+    /// `related --explain`: the source paper's TF-IDF row (analysed as the indexer does, title
+    /// weighted) folded in, and each shared term's share of the cosine with it.
     func explainRelated(
-        _ hits: [SearchHit], entries: [RankedEntry], sourceRow: Int, sourcePid: Int64, latent: [Float]
+        _ hits: [SearchHit], entries: [RankedEntry], sourcePid: Int64, latent unitSource: [Float], analyzer: Analyzer
     ) throws -> [SearchHit] {
         guard hits.count == entries.count, !hits.isEmpty else { return hits }
-        let k = metadata.k
-        // The source paper's TF-IDF weights, analysed as the indexer does (title weighted).
-        guard let paper = try store.read({ db in
-            try Row.fetchOne(db, sql: "SELECT title, abstract FROM papers WHERE pid = ?", arguments: [sourcePid])
-        }) else { return hits }
+        guard let paper = try store.titleAndAbstract(pid: sourcePid) else { return hits }
         var counts: [String: Float] = [:]
-        analyzer.forEachTerm(paper["title"] ?? "") { counts[$0, default: 0] += metadata.titleWeight }
-        analyzer.forEachTerm(paper["abstract"] ?? "") { counts[$0, default: 0] += 1 }
-        let distinct = counts.keys.sorted()
-        let vocabulary = try store.read { db -> [String: ModelReader.Term] in
-            var result: [String: ModelReader.Term] = [:]
-            for start in stride(from: 0, to: distinct.count, by: 500) {
-                let part = Array(distinct[start..<min(distinct.count, start + 500)])
-                result.merge(try ModelReader.terms(db, part, k: k)) { a, _ in a }
-            }
-            return result
-        }
-        let query = queryVector(counts, vocabulary: vocabulary)
-        var y = [Float](repeating: 0, count: k)
-        for (entry, q) in query {
-            guard let v = entry.projection, v.count == k else { continue }
-            for j in 0..<k { y[j] += q * v[j] }
-        }
-        let yNorm = y.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        analyzer.forEachTerm(paper.title) { counts[$0, default: 0] += metadata.titleWeight }
+        analyzer.forEachTerm(paper.abstract) { counts[$0, default: 0] += 1 }
+        let vocabulary = try store.vocabulary(of: counts.keys.sorted(), k: metadata.k)
+        let source = space.fold(counts, vocabulary: vocabulary)
+        let yNorm = source.captured.squareRoot()
         let embeddings = try embeddingRows(entries.map(\.row))
         var result = hits
         var concepts: [[(Int, Float, Bool)]] = []
@@ -113,16 +84,14 @@ extension QueryEngine {
             analyzer.forEachTerm(hit.title) { hitTerms.insert($0) }
             analyzer.forEachTerm(hit.abstract) { hitTerms.insert($0) }
             var terms: [HitExplanation.Term] = []
-            for (entry, q) in query where hitTerms.contains(entry.term) {
-                guard yNorm > 0, let v = entry.projection, v.count == k, e.count == k else { continue }
-                var dot: Float = 0
-                for j in 0..<k { dot += v[j] * e[j] }
-                let share = q * dot / yNorm
+            for (entry, q) in zip(source.row.terms, source.row.weights) where hitTerms.contains(entry.term) {
+                guard let share = latent.share(weight: q, projection: entry.projection, embedding: e, latentNorm: yNorm)
+                else { continue }
                 terms.append(HitExplanation.Term(term: entry.term, shared: true, contribution: share, lsa: share))
             }
             terms.sort { $0.contribution != $1.contribution ? $0.contribution > $1.contribution : $0.term < $1.term }
             result[n].explanation = HitExplanation(terms: Array(terms.prefix(Self.explainedTerms)), concepts: [])
-            concepts.append(Self.topProducts(latent, e))
+            concepts.append(Self.topProducts(unitSource, e))
         }
         return try name(result, concepts: concepts)
     }
@@ -138,10 +107,7 @@ extension QueryEngine {
     /// Fills the concepts in, naming all components the hits need in one pass over V_k.
     func name(_ hits: [SearchHit], concepts: [[(Int, Float, Bool)]]) throws -> [SearchHit] {
         let components = Array(Set(concepts.flatMap { $0.map(\.0) })).sorted()
-        let k = metadata.k
-        let topics = try store.read { db in
-            try LatentTopics.load(db, k: k, components: components, terms: Self.conceptTerms)
-        }
+        let topics = try LatentTopics.load(store, k: metadata.k, components: components, terms: Self.conceptTerms)
         let byComponent = Dictionary(topics.map { ($0.component, $0) }, uniquingKeysWith: { a, _ in a })
         var result = hits
         for n in result.indices where n < concepts.count {

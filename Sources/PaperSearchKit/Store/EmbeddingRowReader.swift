@@ -8,7 +8,7 @@ import GRDBSQLite
 ///
 /// The only use of the raw SQLite C API: a measured hot path of every query (loading the full
 /// float32 matrix costs ~100 ms on a 105,720-paper index; this costs well under 1 ms).
-struct EmbeddingRowReader {
+struct EmbeddingRowReader: Sendable {
     /// (chunk number, first row, row count) of every chunk, in row order.
     let chunks: [(chunk: Int64, firstRow: Int, rowCount: Int)]
     let k: Int

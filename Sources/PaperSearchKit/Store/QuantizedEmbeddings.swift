@@ -218,7 +218,7 @@ public struct QuantizedEmbeddings: Sendable {
         return Self.errorFactor(x, step: query.step)
     }
 
-    /// Every code, for a process that runs many queries (`QueryEngine` keeps them after its first).
+    /// Every code in memory (no caller since `QueryEngine` became a snapshot that streams the codes with `dots(_:_:into:)` on every scan).
     static func loadCodes(_ db: Database, k: Int, rowCount: Int) throws -> [Int8] {
         var codes = ColumnBuffer<Int8>(count: rowCount * k)
         let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Folds paper texts into the stored latent space without writing anything, exactly as
-/// `FoldIn` does (Deerwester et al. 1990): the title (weighted by the model's title weight)
-/// and abstract are analysed with the model's analyzer, the row a = sublinear tf x idf over
+/// Folds paper texts into the stored latent space without writing anything, with
+/// `LatentSpace.fold` as queries do (Deerwester et al. 1990): the title (weighted by the model's
+/// title weight) and abstract are analysed with the model's analyzer, the row a = sublinear tf x idf over
 /// the LSA vocabulary is L2-normalised, and e = a V_k is normalised again.
 struct TextFolder {
     let options: AnalyzerOptions
@@ -37,31 +37,12 @@ struct TextFolder {
         for tf in counts { distinct.formUnion(tf.keys) }
         let terms = distinct.sorted()
         let vocabulary = try store.vocabulary(of: terms, k: k)
+        // The fold-in itself: `LatentSpace.fold`, the same arithmetic as queries.
+        let space = LatentSpace(k: k)
         var embeddings = [Float](repeating: 0, count: texts.count * k)
-        var e = [Float](repeating: 0, count: k)
         for (d, tf) in counts.enumerated() {
-            var weights: [(Float, [Float])] = []
-            var sum: Float = 0
-            for (term, count) in tf.sorted(by: { $0.key < $1.key }) {
-                guard let entry = vocabulary[term], let idf = entry.idf, let projection = entry.projection,
-                    projection.count == k
-                else { continue }
-                let w = TFIDFWeighting.sublinear(count) * idf
-                weights.append((w, projection))
-                sum += w * w
-            }
-            guard sum > 0 else { continue }
-            let inv = 1 / sum.squareRoot()
-            for j in 0..<k { e[j] = 0 }
-            for (w, projection) in weights {
-                let scale = w * inv
-                for j in 0..<k { e[j] += scale * projection[j] }
-            }
-            var norm: Float = 0
-            for j in 0..<k { norm += e[j] * e[j] }
-            guard norm > 0 else { continue }
-            let scale = 1 / norm.squareRoot()
-            for j in 0..<k { embeddings[d * k + j] = e[j] * scale }
+            let folded = space.fold(tf, vocabulary: vocabulary)
+            for j in 0..<k { embeddings[d * k + j] = folded.embedding[j] }
         }
         return embeddings
     }

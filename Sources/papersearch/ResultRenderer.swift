@@ -1,6 +1,7 @@
 import Foundation
+import PaperSearchKit
 
-/// Renders ranked papers for the terminal or as JSON.
+/// Renders ranked papers for the terminal or as JSON (the CLI renders; `QueryEngine` returns data).
 ///
 /// Terminal listing: rank, score, id, date, title, then categories and tags, then a
 /// one-line snippet around the first query term, with query terms in bold when `color`.
