@@ -7,14 +7,18 @@ let package = Package(
     name: "papersearch",
     products: [
         .executable(name: "papersearch", targets: ["papersearch"]),
-        .library(name: "PaperSearchKit", targets: ["PaperSearchKit"]),
+        // The engine's targets, for the benchmark and fuzz packages (Benchmarks/, Tests/Fuzz/).
+        .library(
+            name: "PaperSearchKit",
+            targets: ["Core", "TextAnalysis", "Numerics", "Formats", "Store", "Indexing", "Search", "Tagging",
+                      "Evaluation", "ArxivAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // C libraries, each reached from exactly one Swift file of PaperSearchKit.
+        // C libraries, each reached from exactly one Swift file of the engine.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libblas-dev", "libopenblas0-pthread"])]),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CStemmer", path: "Sources/CStemmer", providers: [.apt(["libstemmer-dev"])]),
@@ -28,19 +32,47 @@ let package = Package(
         // The sparse × dense product kernels, with AVX2 + FMA versions chosen at run time (Swift compiles
         // for the x86-64 baseline); called from Numerics/SparseMatrix.swift only.
         .target(name: "CSparseKernels", path: "Sources/CSparseKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // The engine, one target per concept (ARCHITECTURE.md says what each owns and may use).
+        // Shared by every path: Core (papers, ids, dates, options, the error enum), TextAnalysis,
+        // Numerics, Formats (the file and feed readers) and Store (the only target that sees SQLite).
+        .target(name: "Core", path: "Sources/Core"),
+        .target(name: "TextAnalysis", dependencies: ["Core", "CStemmer"], path: "Sources/TextAnalysis"),
+        // The numeric kernels: the only Swift target compiled with -Ounchecked in release (no parser
+        // lives here; the bounds checks it drops are on indices the kernels compute themselves).
         .target(
-            name: "PaperSearchKit",
+            name: "Numerics",
+            dependencies: ["Core", "CBLAS", "CLAPACKE", "CNumericsLoader", "CSparseKernels"],
+            path: "Sources/Numerics",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "Formats", dependencies: ["Core", "CZlib"], path: "Sources/Formats"),
+        .target(
+            name: "Store",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CNumericsLoader", "CSparseKernels", "CCurl", "CStemmer", "CZlib",
+                "Core", "Numerics",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            path: "Sources/Store"
         ),
+        // The write path: import, fit, add.
+        .target(
+            name: "Indexing", dependencies: ["Core", "TextAnalysis", "Numerics", "Formats", "Store"],
+            path: "Sources/Indexing"),
+        // The read path: search and related, and batch tagging.
+        .target(name: "Search", dependencies: ["Core", "TextAnalysis", "Numerics", "Store"], path: "Sources/Search"),
+        .target(
+            name: "Tagging", dependencies: ["Core", "TextAnalysis", "Numerics", "Formats", "Store"],
+            path: "Sources/Tagging"),
+        // Around them: ranking quality on BEIR datasets, and the arXiv API client.
+        .target(
+            name: "Evaluation", dependencies: ["Core", "Formats", "Store", "Indexing", "Search"],
+            path: "Sources/Evaluation"),
+        .target(name: "ArxivAPI", dependencies: ["Core", "Formats", "CCurl"], path: "Sources/ArxivAPI"),
         .executableTarget(
             name: "papersearch",
             dependencies: [
-                "PaperSearchKit",
+                "Core", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation", "ArxivAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked in: a process starts without loading ~60 shared
@@ -52,12 +84,15 @@ let package = Package(
         ),
         .testTarget(
             name: "PaperSearchKitTests",
-            dependencies: ["PaperSearchKit", "CLAPACKE", "CSparseKernels", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Core", "TextAnalysis", "Numerics", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation",
+                "ArxivAPI", "CLAPACKE", "CSparseKernels", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["PaperSearchKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Golden"), .copy("BadInput")]
         ),
     ]

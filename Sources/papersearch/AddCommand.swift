@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Formats
+import Store
+import Indexing
 
 struct AddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

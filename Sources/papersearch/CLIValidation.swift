@@ -1,4 +1,4 @@
-import PaperSearchKit
+import Core
 
 /// Checks of option values that ArgumentParser's types do not express.
 enum CLIValidation {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Store
+import Indexing
+import Search
+import Evaluation
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Evaluation
 
 /// `papersearch eval`'s text layout.
 extension Evaluator.Report {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Store
+import Indexing
+import ArxivAPI
 
 struct FetchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PaperSearchKit
+import Store
 
 /// Options every subcommand accepts.
 struct GlobalOptions: ParsableArguments {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Formats
+import Store
+import Indexing
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

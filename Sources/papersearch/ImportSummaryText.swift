@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Indexing
 
 /// The text layout of an import summary (`import`, `add`, `fetch`).
 extension PaperImporter.Summary {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Store
+import Indexing
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PaperSearchKit
+import Store
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Core
 
 /// SIGINT and SIGTERM end any command with exit status 128 + signal (130, 143), the progress
 /// line finished, temporary files removed, and stdout's buffered lines written.

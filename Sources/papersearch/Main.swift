@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
 
 /// Entry point: parses, dispatches, and maps failures to one stderr line and an exit code:
 /// 0 success, 1 runtime failure (including a failed write to stdout), 2 usage error,

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PaperSearchKit
+import Core
 
 /// The `papersearch` command: a query by default, or one of the subcommands.
 struct PaperSearchCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
-import PaperSearchKit
+import Core
+import Formats
 
 /// The terminal's `ProgressSink`: progress lines on stderr for long work, only when stderr is a
 /// terminal and not `--quiet`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Store
+import Search
 
 struct RelatedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
-import PaperSearchKit
+import Core
+import Search
 
 /// Options shared by the commands that list ranked papers (search, related).
 struct ResultOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
-import PaperSearchKit
+import TextAnalysis
+import Search
 
 /// Renders ranked papers for the terminal or as JSON (the CLI renders; `QueryEngine` returns data).
 ///

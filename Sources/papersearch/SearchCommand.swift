@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Store
+import Search
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 @preconcurrency import Glibc
-import PaperSearchKit
+import Core
 
 /// Command output goes through Swift's `print`, i.e. C stdio's buffered stdout, which records a
 /// failed write (ENOSPC on a full disk, EIO) in its error flag and otherwise says nothing, and

@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Store
 
 /// `papersearch info`'s text layout.
 extension StoreInfo {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Formats
+import Store
+import Indexing
+import Tagging
 
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

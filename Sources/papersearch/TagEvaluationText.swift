@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Tagging
 
 /// `papersearch tag --evaluate`'s text layout: one evaluation, or a sweep's table.
 extension TagEvaluation {

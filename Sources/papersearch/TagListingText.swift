@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Core
 
 /// `papersearch tags`'s text layout: aligned columns.
 extension TagListing {

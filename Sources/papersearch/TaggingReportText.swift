@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Tagging
 
 /// `papersearch tag`'s text layout (the library returns the report; the terminal layout lives here).
 extension TaggingReport {

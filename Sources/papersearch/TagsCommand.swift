@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import PaperSearchKit
+import Core
+import Store
 
 struct TagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

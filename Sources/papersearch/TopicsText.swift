@@ -1,5 +1,5 @@
 import Foundation
-import PaperSearchKit
+import Search
 
 /// `papersearch topics` without `--json`: the terminal layout lives with the CLI.
 extension LatentTopics {

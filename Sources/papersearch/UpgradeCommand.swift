@@ -1,5 +1,6 @@
 import ArgumentParser
-import PaperSearchKit
+import Core
+import Store
 
 struct UpgradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

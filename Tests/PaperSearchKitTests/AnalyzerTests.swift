@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import TextAnalysis
 
-@testable import PaperSearchKit
 
 /// Golden token lists and policy checks for `Analyzer` (policy: header of Analyzer.swift).
 /// Expected lists are written by hand from the policy and Snowball English (libstemmer 2.2).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import PaperSearchKit
+@testable import Core
+@testable import ArxivAPI
 
 /// Runs the real client against `LocalHTTPServer` on 127.0.0.1; nothing here reaches the internet.
 final class ArxivAPIClientTests: XCTestCase {

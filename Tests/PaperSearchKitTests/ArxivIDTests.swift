@@ -1,6 +1,6 @@
 import XCTest
+@testable import Core
 
-@testable import PaperSearchKit
 
 final class ArxivIDTests: XCTestCase {
     func testAcceptedSpellings() {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import PaperSearchKit
+@testable import Core
+@testable import Formats
 
 final class AtomFeedParserTests: XCTestCase {
     /// Bytes of `Fixtures/atom/<name>`.

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import TextAnalysis
+@testable import Numerics
 
-@testable import PaperSearchKit
 
 /// `CorpusAnalyzer` against a plain sequential reference (one `Analyzer`, one String
 /// dictionary, documents in order: what the indexer did before the work was split), for any

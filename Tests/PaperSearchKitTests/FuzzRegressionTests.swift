@@ -1,7 +1,10 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import TextAnalysis
+@testable import Formats
+@testable import Indexing
 
-@testable import PaperSearchKit
 
 /// Inputs found by the libFuzzer targets (`Scripts/fuzz.sh`, sources in `Tests/Fuzz`), kept in
 /// `Fixtures/fuzz-regressions`, plus the committed seed corpora, replayed through the same
@@ -24,7 +27,7 @@ final class FuzzRegressionTests: XCTestCase {
                     XCTAssertFalse(paper.id.isEmpty)
                     XCTAssertFalse(paper.title.isEmpty)
                     papers.append(paper)
-                } catch let error as PaperSearchError where PaperImporter.isRecordLevel(error) {
+                } catch let error as PaperSearchError where error.isRecordLevel {
                     errors.append(error.description)
                 }
             }

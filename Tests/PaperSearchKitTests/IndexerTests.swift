@@ -1,8 +1,12 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Core
+@testable import TextAnalysis
+@testable import Store
+@testable import Indexing
+@testable import Search
 
-@testable import PaperSearchKit
 
 /// The fit, the stored model, fold-in and the query path on small corpora.
 final class IndexerTests: XCTestCase {

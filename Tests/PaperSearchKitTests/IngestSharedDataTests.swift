@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import Formats
 
-@testable import PaperSearchKit
 
 /// Reads the real files of /work/shared/data (skipped when they are absent).
 final class IngestSharedDataTests: XCTestCase {

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import TextAnalysis
+@testable import Formats
 
-@testable import PaperSearchKit
 
 final class IngestTests: XCTestCase {
     // MARK: - Helpers

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import Formats
 
-@testable import PaperSearchKit
 
 /// `JSONScanner` must agree with `JSONSerialization` wherever it answers, and hand everything
 /// else (malformed JSON, duplicated keys, odd escapes) back to Foundation.

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import Formats
 
-@testable import PaperSearchKit
 
 final class LineReaderTests: XCTestCase {
     private func fixture(_ name: String) throws -> String {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import PaperSearchKit
+@testable import Numerics
 
 /// Shared builders and checks for the numerics tests.
 enum NumericsTestSupport {

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Numerics
+@testable import Store
 
-@testable import PaperSearchKit
 
 /// The packed postings format round-trips every entry exactly; lists it cannot hold, and rows
 /// written before the format existed, are still read; the raw binding keeps '' apart from NULL.

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+@testable import Core
+@testable import Formats
+@testable import Indexing
 
-@testable import PaperSearchKit
 
 /// `PaperPrefetcher` hands out exactly what its `PaperFileReader` gives, in order.
 final class PaperPrefetcherTests: XCTestCase {
@@ -20,7 +22,7 @@ final class PaperPrefetcherTests: XCTestCase {
                     return result
                 }
                 result.append(paper.id)
-            } catch let error as PaperSearchError where PaperImporter.isRecordLevel(error) {
+            } catch let error as PaperSearchError where error.isRecordLevel {
                 result.append(error.description)
             } catch {
                 result.append("final: \(error)")

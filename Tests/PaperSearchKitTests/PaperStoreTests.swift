@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Core
+@testable import Store
+@testable import Indexing
 
-@testable import PaperSearchKit
 
 final class PaperStoreTests: XCTestCase {
     var directory: URL!

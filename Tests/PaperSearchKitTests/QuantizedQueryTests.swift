@@ -1,8 +1,11 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Numerics
+@testable import Store
+@testable import Indexing
+@testable import Search
 
-@testable import PaperSearchKit
 
 /// The int8 scan (`doc_codes`) with exact re-scoring gives the float32 ranking; explanations
 /// add up; topics name components.

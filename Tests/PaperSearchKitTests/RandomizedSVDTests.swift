@@ -1,5 +1,6 @@
 import XCTest
-@testable import PaperSearchKit
+@testable import Core
+@testable import Numerics
 
 final class RandomizedSVDTests: XCTestCase {
     typealias Support = NumericsTestSupport

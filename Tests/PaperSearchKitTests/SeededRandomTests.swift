@@ -1,5 +1,5 @@
 import XCTest
-@testable import PaperSearchKit
+@testable import Numerics
 
 final class SeededRandomTests: XCTestCase {
     /// Reference values from an independent (Python) implementation of SplitMix64-seeded xoshiro256**.

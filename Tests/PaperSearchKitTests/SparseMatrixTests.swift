@@ -1,5 +1,5 @@
 import XCTest
-@testable import PaperSearchKit
+@testable import Numerics
 
 final class SparseMatrixTests: XCTestCase {
     /// Naive dense reference of A·B accumulated in Double.

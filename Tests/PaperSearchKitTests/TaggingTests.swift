@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Core
+@testable import Store
+@testable import Tagging
 
-@testable import PaperSearchKit
 
 /// Voting, metrics, ISO weeks and tags as data (hand-made examples with exact expected values).
 final class TaggingTests: XCTestCase {

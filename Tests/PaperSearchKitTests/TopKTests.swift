@@ -1,5 +1,6 @@
 import XCTest
-@testable import PaperSearchKit
+@testable import Numerics
+@testable import Search
 
 /// `TopK` against a full sort, with keys offered out of order so ties at the cached bar are
 /// decided by the key (the fast-reject path), and with NaN scores (never kept once full).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import PaperSearchKit
+@testable import Core
+@testable import Formats
 
 /// The XML reader on its own: each construct it accepts, and each error with its line.
 final class XMLEventReaderTests: XCTestCase {
