@@ -10,7 +10,7 @@ let package = Package(
         // The engine's targets, for the benchmark and fuzz packages (Benchmarks/, Tests/Fuzz/).
         .library(
             name: "PaperSearchKit",
-            targets: ["Core", "TextAnalysis", "Numerics", "Formats", "Store", "Indexing", "Search", "Tagging",
+            targets: ["Core", "TextAnalysis", "NumericKernels", "Formats", "Store", "Indexing", "Search", "Tagging",
                       "Evaluation", "ArxivAPI"]),
     ],
     dependencies: [
@@ -30,26 +30,26 @@ let package = Package(
         // (a query never needs them); defines the cblas_* / LAPACKE_* functions papersearch calls.
         .target(name: "CNumericsLoader", path: "Sources/CNumericsLoader"),
         // The sparse × dense product kernels, with AVX2 + FMA versions chosen at run time (Swift compiles
-        // for the x86-64 baseline); called from Numerics/SparseMatrix.swift only.
+        // for the x86-64 baseline); called from NumericKernels/SparseMatrix.swift only.
         .target(name: "CSparseKernels", path: "Sources/CSparseKernels", cSettings: [.unsafeFlags(["-O3"])]),
         // The engine, one target per concept (ARCHITECTURE.md says what each owns and may use).
         // Shared by every path: Core (papers, ids, dates, options, the error enum), TextAnalysis,
-        // Numerics, Formats (the file and feed readers) and Store (the only target that sees SQLite).
+        // NumericKernels, Formats (the file and feed readers) and Store (the only target that sees SQLite).
         .target(name: "Core", path: "Sources/Core"),
         .target(name: "TextAnalysis", dependencies: ["Core", "CStemmer"], path: "Sources/TextAnalysis"),
         // The numeric kernels: the only Swift target compiled with -Ounchecked in release (no parser
         // lives here; the bounds checks it drops are on indices the kernels compute themselves).
         .target(
-            name: "Numerics",
+            name: "NumericKernels",
             dependencies: ["Core", "CBLAS", "CLAPACKE", "CNumericsLoader", "CSparseKernels"],
-            path: "Sources/Numerics",
+            path: "Sources/NumericKernels",
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "Formats", dependencies: ["Core", "CZlib"], path: "Sources/Formats"),
         .target(
             name: "Store",
             dependencies: [
-                "Core", "Numerics",
+                "Core", "NumericKernels",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -57,12 +57,12 @@ let package = Package(
         ),
         // The write path: import, fit, add.
         .target(
-            name: "Indexing", dependencies: ["Core", "TextAnalysis", "Numerics", "Formats", "Store"],
+            name: "Indexing", dependencies: ["Core", "TextAnalysis", "NumericKernels", "Formats", "Store"],
             path: "Sources/Indexing"),
         // The read path: search and related, and batch tagging.
-        .target(name: "Search", dependencies: ["Core", "TextAnalysis", "Numerics", "Store"], path: "Sources/Search"),
+        .target(name: "Search", dependencies: ["Core", "TextAnalysis", "NumericKernels", "Store"], path: "Sources/Search"),
         .target(
-            name: "Tagging", dependencies: ["Core", "TextAnalysis", "Numerics", "Formats", "Store"],
+            name: "Tagging", dependencies: ["Core", "TextAnalysis", "NumericKernels", "Formats", "Store"],
             path: "Sources/Tagging"),
         // Around them: ranking quality on BEIR datasets, and the arXiv API client.
         .target(
@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "papersearch",
             dependencies: [
-                "Core", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation", "ArxivAPI",
+                "Core", "TextAnalysis", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation", "ArxivAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The Swift runtime and Foundation linked in: a process starts without loading ~60 shared
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PaperSearchKitTests",
             dependencies: [
-                "Core", "TextAnalysis", "Numerics", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation",
+                "Core", "TextAnalysis", "NumericKernels", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation",
                 "ArxivAPI", "CLAPACKE", "CSparseKernels", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Fixtures")]

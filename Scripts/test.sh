@@ -38,6 +38,9 @@ run_tests() {
     passed=$((passed + n - s - f)) skipped=$((skipped + s)) failed=$((failed + f))
 }
 
+# The layering Package.swift declares, where the compiler does not enforce it (imports, SQL, -Ounchecked).
+python3 "$root/Scripts/check-architecture.py"
+
 echo "test.sh: 1/4 swift test (OpenBLAS, this CPU's sparse kernels)" >&2
 run_tests
 

@@ -10,7 +10,7 @@
 // How: this file defines, with hidden visibility, each `cblas_*` and `LAPACKE_*` function that
 // papersearch calls, with the exact prototype of cblas.h / lapacke.h (the compiler checks them
 // against the headers); each forwards to the library's own function, looked up once with dlsym
-// after dlopen(..., RTLD_NOW | RTLD_GLOBAL). The Swift code (Numerics/BLAS.swift, LAPACK.swift)
+// after dlopen(..., RTLD_NOW | RTLD_GLOBAL). The Swift code (NumericKernels/BLAS.swift, LAPACK.swift)
 // calls the header's functions as before; the module maps no longer link the libraries. Hidden
 // visibility keeps these definitions out of the dynamic symbol table, so the loaded libraries
 // always bind to their own functions. A function used from Swift but missing here is a link error.

@@ -1,7 +1,7 @@
 import Foundation
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 
 /// `papersearch index`: refits the whole model from the stored papers.

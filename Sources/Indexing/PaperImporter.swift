@@ -1,6 +1,6 @@
 import Foundation
 import Core
-import Numerics
+import NumericKernels
 import Formats
 import Store
 

@@ -1,7 +1,7 @@
 import Foundation
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 
 /// The TF-IDF matrix of a fit: documents x kept terms, L2-normalised rows, CSR float32.
 public struct TFIDFMatrix: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Numerics
+import NumericKernels
 import Store
 
 /// LSA cosine (Deerwester et al. 1990): cos(x, e_d) = x . e_d for the unit folded query x

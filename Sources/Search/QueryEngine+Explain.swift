@@ -1,5 +1,5 @@
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 /// `--explain`: per-hit term and concept attributions (definitions in `HitExplanation`). Every
 /// number comes from the scorers' own per-term functions (`BM25Scorer.explain`,

@@ -1,6 +1,6 @@
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 extension QueryEngine {
     /// Papers most similar to a stored paper: cosine of the LSA embeddings, the paper itself

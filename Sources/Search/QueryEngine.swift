@@ -1,6 +1,6 @@
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 /// The read path: ranks stored papers for a text query or a paper.
 ///

@@ -1,5 +1,5 @@
 import Core
-import Numerics
+import NumericKernels
 import Store
 /// Cosine of sparse TF-IDF vectors (Salton & Buckley 1988): cos(q, d) = sum_t q_t w_td / ||d||,
 /// q the query's unit TF-IDF row (`LatentSpace.tfidfRow`), w_td = sublinear(tf_td) idf_t and

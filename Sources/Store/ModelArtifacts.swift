@@ -1,6 +1,6 @@
 import Foundation
 import Core
-import Numerics
+import NumericKernels
 
 /// A complete model as the indexer hands it to the store (see `Schema.createModelTables`).
 package struct ModelArtifacts {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Core
-import Numerics
+import NumericKernels
 
 /// Writes model artefacts. `replaceModel` swaps the whole model in one transaction, so a
 /// reader (WAL snapshot) sees the old model or the new one, never a mix.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Core
-import Numerics
+import NumericKernels
 
 /// An int8 copy of the document embeddings (tables `doc_codes` and `doc_code_blocks`, see `Schema`),
 /// so a query streams 1 byte per value instead of loading 4.

@@ -3,7 +3,7 @@ import GRDB
 import Core
 
 /// The read path's SQL: every query the query engine and `LatentTopics` run, behind
-/// intent-named methods, so that Query/ holds no SQL and does not import GRDB.
+/// intent-named methods, so that the Search target holds no SQL and does not import GRDB.
 extension PaperStore {
     /// What a query snapshot loads once: the metadata, every document row, and on an int8 index
     /// the row scales (the codes themselves are streamed by each scan, `approximateCosines`).

@@ -1,7 +1,7 @@
 import GRDB
 import Core
 
-/// The reads of batch tagging (`BatchTagger`, `TextFolder`) and of eval, each on one snapshot.
+/// The reads of batch tagging (`BatchTagger`, `TextEmbedder`) and of eval, each on one snapshot.
 extension PaperStore {
     /// The model's metadata, or nil when no model was fitted yet.
     package func modelMetadata() throws -> ModelMetadata? {

@@ -7,7 +7,7 @@ import Store
 /// predicted tags through the store).
 ///
 /// Each paper of the batch gets a unit embedding (the model's own row when it is in the
-/// model, else its title and abstract folded in, see `TextFolder`). The whole batch is scored
+/// model, else its title and abstract folded in, see `TextEmbedder`). The whole batch is scored
 /// against the tagged papers published before it with `NeighbourSearch` (one sgemm per
 /// block), and each paper's k nearest vote its tags (`TagVoter`).
 public final class BatchTagger {
@@ -294,7 +294,7 @@ public final class BatchTagger {
     private func fold(_ indices: [Int], of items: [Item], into queries: inout [Float]) throws {
         guard !indices.isEmpty else { return }
         let dims = metadata.k
-        let folder = TextFolder(options: metadata.analyzer, titleWeight: metadata.titleWeight, k: dims)
+        let folder = TextEmbedder(options: metadata.analyzer, titleWeight: metadata.titleWeight, k: dims)
         let folded = try folder.embed(indices.map { (items[$0].title, items[$0].abstract) }, store: store)
         for (n, i) in indices.enumerated() {
             for j in 0..<dims { queries[i * dims + j] = folded[n * dims + j] }

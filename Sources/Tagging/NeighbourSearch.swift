@@ -1,6 +1,6 @@
 import Foundation
 import Core
-import Numerics
+import NumericKernels
 
 /// Exact k nearest candidates of a batch of unit vectors by cosine similarity: one
 /// `cblas_sgemm` per block of queries (S = Q C^T), blocks sized so S stays under

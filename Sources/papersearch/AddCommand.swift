@@ -19,7 +19,7 @@ struct AddCommand: ParsableCommand {
     func run() throws {
         let forced = try format.map { try ImportFormat.parse($0) }
         let store = try PaperStore.open(global.location)
-        let summary = try FoldIn(store: store).add(
+        let summary = try IndexAdder(store: store).add(
             files: files, options: .init(format: forced, skipInvalid: skipInvalid), progress: global.progress)
         if json {
             print(try JSONOutput.encode(summary))

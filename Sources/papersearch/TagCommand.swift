@@ -89,7 +89,7 @@ struct TagCommand: ParsableCommand {
             guard !inputs.isEmpty else {
                 throw PaperSearchError.invalidOption(option: "--add", value: "", expected: "input files to add")
             }
-            _ = try FoldIn(store: store).add(files: inputs, options: .init(format: forced), progress: global.progress)
+            _ = try IndexAdder(store: store).add(files: inputs, options: .init(format: forced), progress: global.progress)
         }
         let started = Date()
         let tagger = try BatchTagger(store: store)

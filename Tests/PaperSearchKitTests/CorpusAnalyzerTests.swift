@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Core
 @testable import TextAnalysis
-@testable import Numerics
+@testable import NumericKernels
 
 
 /// `CorpusAnalyzer` against a plain sequential reference (one `Analyzer`, one String

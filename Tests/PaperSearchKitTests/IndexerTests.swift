@@ -171,7 +171,7 @@ final class IndexerTests: XCTestCase {
             Self.record("2401.00042", original.title, original.abstract),
             Self.record("2401.00043", "Zyxwv qqqq", "Entirely unseen vocabulary: flurbonic gadzooks wibblitude."),
         ])
-        let summary = try FoldIn(store: store).add(files: [file])
+        let summary = try IndexAdder(store: store).add(files: [file])
         XCTAssertEqual(summary.folded, 2)
         XCTAssertGreaterThan(summary.newTerms, 0)
         let engine = try QueryEngine(store: store)

@@ -1,7 +1,7 @@
 import CSparseKernels
 import Foundation
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 
 /// The run-time choice of numerics that Scripts/test.sh uses for its second run: `PAPERSEARCH_BLAS`
 /// and `PAPERSEARCH_LAPACK` pick the libraries CNumericsLoader opens, `PAPERSEARCH_SPARSE_KERNELS=portable`

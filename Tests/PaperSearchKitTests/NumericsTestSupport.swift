@@ -1,5 +1,5 @@
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 
 /// Shared builders and checks for the numerics tests.
 enum NumericsTestSupport {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 @testable import Store
 
 

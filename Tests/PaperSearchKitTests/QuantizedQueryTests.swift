@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 @testable import Store
 @testable import Indexing
 @testable import Search
@@ -115,7 +115,7 @@ final class QuantizedQueryTests: XCTestCase {
         let original = try XCTUnwrap(try store.paper(id: "demo:0042"))
         let file = directory.appendingPathComponent("new.jsonl")
         try Data((IndexerTests.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
-        _ = try FoldIn(store: store).add(files: [file.path])
+        _ = try IndexAdder(store: store).add(files: [file.path])
         let engine = try QueryEngine(store: store)
         XCTAssertNotNil(engine.codes, "doc_codes must cover the folded rows")
         var options = QueryOptions()
@@ -143,7 +143,7 @@ final class QuantizedQueryTests: XCTestCase {
             .replacingOccurrences(of: "\"version\":1", with: "\"version\":3")
         let file = directory.appendingPathComponent("v3.jsonl")
         try Data((record + "\n").utf8).write(to: file)
-        _ = try FoldIn(store: store).add(files: [file.path])
+        _ = try IndexAdder(store: store).add(files: [file.path])
         let after = try QueryEngine(store: store)
         XCTAssertEqual(after.documents.dead.count, before.documents.dead.count + 1)
         let listAfter = try postings(after)

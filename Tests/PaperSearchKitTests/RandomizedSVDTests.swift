@@ -1,6 +1,6 @@
 import XCTest
 @testable import Core
-@testable import Numerics
+@testable import NumericKernels
 
 final class RandomizedSVDTests: XCTestCase {
     typealias Support = NumericsTestSupport

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 
 final class SeededRandomTests: XCTestCase {
     /// Reference values from an independent (Python) implementation of SplitMix64-seeded xoshiro256**.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 
 final class SparseMatrixTests: XCTestCase {
     /// Naive dense reference of A·B accumulated in Double.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Numerics
+@testable import NumericKernels
 @testable import Search
 
 /// `TopK` against a full sort, with keys offered out of order so ties at the cached bar are

@@ -8,7 +8,8 @@
 // Run: cd Benchmarks && swift package benchmark --filter "Analysis.*"
 import Benchmark
 import Foundation
-import PaperSearchKit
+import Core
+import TextAnalysis
 
 func registerAnalysisBenchmarks() {
     Benchmark("Analysis: tokenize+stem 10k abstracts, 1 thread",

@@ -11,7 +11,10 @@
 // Everything is built lazily (Swift `static let`), once per benchmark process, in the benchmark's
 // setup, so generation never counts in the measurements.
 import Foundation
-import PaperSearchKit
+import Core
+import TextAnalysis
+import NumericKernels
+import Indexing
 
 enum BenchData {
     static let seed: UInt64 = 0xBE_7C4

@@ -12,7 +12,8 @@
 // Run: cd Benchmarks && swift package benchmark --filter "Indexing.*"
 import Benchmark
 import Foundation
-import PaperSearchKit
+import NumericKernels
+import Indexing
 
 func registerIndexingBenchmarks() {
     let sketch = BenchData.k + RandomizedSVD.Options.defaultOversampling

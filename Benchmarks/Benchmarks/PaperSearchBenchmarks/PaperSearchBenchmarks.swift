@@ -11,7 +11,6 @@
 // .benchmarkBaselines/PaperSearchBenchmarks/default (exit status 2 on a regression).
 import Benchmark
 import Foundation
-import PaperSearchKit
 
 let benchmarks: @Sendable () -> Void = {
     registerAnalysisBenchmarks()

@@ -16,7 +16,9 @@
 // Run: cd Benchmarks && swift package benchmark --filter "Query.*"
 import Benchmark
 import Foundation
-import PaperSearchKit
+import NumericKernels
+import Store
+import Search
 
 func registerQueryBenchmarks() {
     let n = BenchData.documents, k = BenchData.k

@@ -9,7 +9,7 @@
 import Benchmark
 import Foundation
 import GRDB
-import PaperSearchKit
+import Store
 
 func registerStoreBenchmarks() {
     Benchmark("Store: load all embeddings 105,720x256 from SQLite",

@@ -10,7 +10,10 @@
 // Output: one line "key=value ..." (milliseconds), read by Scripts/compare-peers.sh.
 import Foundation
 import GRDB
-import PaperSearchKit
+import Core
+import NumericKernels
+import Store
+import Search
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("scan-timing: error: \(message)\n".utf8))

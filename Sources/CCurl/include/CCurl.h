@@ -3,7 +3,7 @@
 // papersearch does not link libcurl: a query never loads it (nor its TLS, Kerberos, LDAP, ssh, ...
 // dependencies). Only `papersearch fetch` loads it, on the first request. curl's headers are not
 // needed either: the few option and info numbers used are defined in CCurl.c with their curl.h names.
-// Reached from exactly one Swift file (Fetch/CurlHTTPClient.swift).
+// Reached from exactly one Swift file (ArxivAPI/CurlHTTPClient.swift).
 #ifndef CCURL_H
 #define CCURL_H
 

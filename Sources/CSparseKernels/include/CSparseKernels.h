@@ -1,5 +1,5 @@
 // Sparse × dense product kernels for 16-column panels (see SparseKernels.c and
-// PaperSearchKit/Numerics/SparseMatrix.swift, the one Swift file that calls them).
+// NumericKernels/SparseMatrix.swift, the one Swift file that calls them).
 #ifndef PAPERSEARCH_SPARSE_KERNELS_H
 #define PAPERSEARCH_SPARSE_KERNELS_H
 

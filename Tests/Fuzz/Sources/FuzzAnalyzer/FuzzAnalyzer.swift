@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-import PaperSearchKit
+import TextAnalysis
 
 /// One analyzer per process (building the stemmer is the slow part).
 nonisolated(unsafe) private let analyzer: Analyzer = {

@@ -1,6 +1,5 @@
 import Foundation
 import FuzzSupport
-import PaperSearchKit
 
 /// libFuzzer's per-input callback: the input is read as a .arxiv file through `PaperFileReader`.
 @_cdecl("LLVMFuzzerTestOneInput")

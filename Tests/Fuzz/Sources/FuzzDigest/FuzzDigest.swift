@@ -1,6 +1,5 @@
 import Foundation
 import FuzzSupport
-import PaperSearchKit
 
 /// libFuzzer's per-input callback: the input is read as a .digest file through `PaperFileReader`.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,7 @@
 import Foundation
 import FuzzDriver
-import PaperSearchKit
+import Core
+import Formats
 
 /// What every fuzz target checks, through PaperSearchKit's public API only (so rewrites of
 /// the parsers stay covered): an input is parsed to papers or to `PaperSearchError`s whose

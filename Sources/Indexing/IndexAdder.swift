@@ -1,7 +1,7 @@
 import Foundation
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 
 /// `papersearch add`: imports files and folds their new or updated papers into the current
@@ -13,7 +13,7 @@ import Store
 /// captures, accumulated for the staleness rule (`IndexStaleness`). BM25 postings of the new
 /// rows go into a new segment; rows of papers that were re-imported with a newer version are
 /// marked dead.
-public struct FoldIn: Sendable {
+public struct IndexAdder: Sendable {
     public struct Summary: Codable, Sendable {
         public var imports: [PaperImporter.Summary]
         public var folded: Int

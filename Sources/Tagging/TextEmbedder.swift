@@ -1,14 +1,14 @@
 import Foundation
 import Core
 import TextAnalysis
-import Numerics
+import NumericKernels
 import Store
 
 /// Folds paper texts into the stored latent space without writing anything, with
 /// `LatentSpace.fold` as queries do (Deerwester et al. 1990): the title (weighted by the model's
 /// title weight) and abstract are analysed with the model's analyzer, the row a = sublinear tf x idf over
 /// the LSA vocabulary is L2-normalised, and e = a V_k is normalised again.
-struct TextFolder {
+struct TextEmbedder {
     let options: AnalyzerOptions
     let titleWeight: Float
     let k: Int

@@ -1,6 +1,6 @@
 import Core
 /// The latent space of one fitted LSA model, and the one place a text is folded into it: the
-/// query engine (queries, `related --explain`), `add` (`FoldIn`) and tagging (`TextFolder`) all
+/// query engine (queries, `related --explain`), `add` (`IndexAdder`) and tagging (`TextEmbedder`) all
 /// call `fold`, so a folded paper, a tagged text and a query land at the same point.
 ///
 /// LSA fold-in (Deerwester et al. 1990, section 4; Berry, Dumais & O'Brien 1995, "folding-in"):
