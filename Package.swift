@@ -7,7 +7,9 @@ let package = Package(
     name: "papersearch",
     products: [
         .executable(name: "papersearch", targets: ["papersearch"]),
-        // The engine's targets, for the benchmark and fuzz packages (Benchmarks/, Tests/Fuzz/).
+        // The parsers and the analyzer alone, for the fuzz package (Tests/Fuzz: no SQLite or BLAS).
+        .library(name: "PaperSearchParsers", targets: ["Core", "TextAnalysis", "Formats"]),
+        // The engine's targets, for the benchmark package (Benchmarks/).
         .library(
             name: "PaperSearchKit",
             targets: ["Core", "TextAnalysis", "NumericKernels", "Formats", "Store", "Indexing", "Search", "Tagging",

@@ -14,7 +14,7 @@ let package = Package(
         .target(name: "FuzzDriver"),
         .target(
             name: "FuzzSupport",
-            dependencies: ["FuzzDriver", .product(name: "PaperSearchKit", package: "papersearch")]
+            dependencies: ["FuzzDriver", .product(name: "PaperSearchParsers", package: "papersearch")]
         ),
         .executableTarget(name: "fuzz-digest", dependencies: ["FuzzSupport"], path: "Sources/FuzzDigest"),
         .executableTarget(name: "fuzz-arxiv-jsonl", dependencies: ["FuzzSupport"], path: "Sources/FuzzArxivJSONL"),
