@@ -26,6 +26,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     case noPapers(path: String)
     case unknownPaper(id: String)
     case emptyQuery(query: String)
+    /// A query snapshot's model was replaced (`index`) or extended (`add`) by a concurrent commit.
+    case modelChanged(path: String)
     // Evaluation
     /// `eval --db PATH`: the model cannot rank `missing` of the dataset's `judged` documents.
     case evaluationWithoutDocuments(path: String, dataset: String, missing: Int, judged: Int, example: String)
@@ -144,6 +146,8 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
             return "index '\(path)' cannot rank \(missing) of the \(judged) judged documents of \(dataset) (e.g. '\(example)'), expected all of them; evaluate without --db (a temporary index of the corpus), or import \(dataset)/corpus.jsonl into it and run 'papersearch index'"
         case .evaluationWithoutPapers(let period):
             return "nothing to evaluate in \(period), expected stored papers there with tags; choose another --since/--until/--week (see 'papersearch info')"
+        case .modelChanged(let path):
+            return "the index in '\(path)' changed during the query (a concurrent 'index' or 'add' committed), expected the model the query started with; run it again"
         case .writeFailed(let target, let reason):
             return "cannot write to \(target): \(reason)"
         case .network(let url, let reason):

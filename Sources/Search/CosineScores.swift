@@ -2,7 +2,7 @@
 /// (int8 codes, `QuantizedEmbeddings`): row i's exact cosine lies within `delta(i)` of `values[i]`.
 struct CosineScores {
     /// The int8 error bound: |e_i . x - s_i (c_i . x)| <= s_i * factor, with s_i the row's scale
-    /// and factor = ||x||_1 / 2 plus the query's fixed-point rounding (`QuantizedEmbeddings.errorFactor`).
+    /// and factor = ||x||_1 / 2 plus the query's fixed-point rounding (`Int8Scan.errorFactor`).
     struct Bound {
         let scales: [Float]
         let factor: Float

@@ -20,6 +20,8 @@ struct LatentCosineScorer: Sendable {
     /// would change the strategy from one call to the next.
     let codes: QuantizedEmbeddings?
     let store: PaperStore
+    /// The snapshot's model state, checked by each streamed scan.
+    let version: PaperStore.ModelVersion
 
     /// Cosines of the unit vector `x` with every row.
     func scores(unit x: [Float], squaredNorm: Float) throws -> CosineScores {
@@ -27,7 +29,7 @@ struct LatentCosineScorer: Sendable {
         guard squaredNorm > 0, rows > 0, k > 0 else { return CosineScores(values: scores, bound: nil, vector: x) }
         if let codes {
             // s_i (c_i . x), streamed, with its error factor.
-            let factor = try store.approximateCosines(codes, x, into: &scores)
+            let factor = try store.approximateCosines(codes, x, into: &scores, model: version)
             return CosineScores(values: scores, bound: .init(scales: codes.scales, factor: factor), vector: x)
         }
         embeddings.withUnsafeBufferPointer { e in

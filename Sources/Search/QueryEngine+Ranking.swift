@@ -62,6 +62,6 @@ extension QueryEngine {
         if codes == nil {
             return rows.map { Array(documents.embeddings[($0 * k)..<(($0 + 1) * k)]) }
         }
-        return try store.embeddingRows(rows, reader: rowReader)
+        return try store.embeddingRows(rows, reader: rowReader, model: version)
     }
 }

@@ -22,6 +22,8 @@ public struct QueryEngine: Sendable {
     let rowReader: EmbeddingRowReader
     let space: LatentSpace
     let latent: LatentCosineScorer
+    /// The committed model state this snapshot was read from; every later read checks it.
+    let version: PaperStore.ModelVersion
 
     /// The int8 embeddings (nil on an index written before `doc_codes`: then float32 rows).
     var codes: QuantizedEmbeddings? { latent.codes }
@@ -35,9 +37,10 @@ public struct QueryEngine: Sendable {
         documents = model.documents
         rowReader = model.rowReader
         space = LatentSpace(k: model.metadata.k)
+        version = model.version
         latent = LatentCosineScorer(
             k: model.metadata.k, rows: model.documents.count, embeddings: model.documents.embeddings,
-            codes: model.codes, store: store)
+            codes: model.codes, store: store, version: model.version)
     }
 
     /// An analyzer with the model's settings, for one thread (an `Analyzer` is not thread-safe):
@@ -71,7 +74,7 @@ public struct QueryEngine: Sendable {
         let distinct = tf.keys.sorted()
         let rows = documents.count
         let (vocabulary, postings) = try store.vocabularyAndPostings(
-            distinct, k: metadata.k, withPostings: options.mode != .lsa || options.explain)
+            distinct, k: metadata.k, withPostings: options.mode != .lsa || options.explain, model: version)
         // No query term occurs in the corpus: nothing matches, in any mode.
         if vocabulary.isEmpty { return [] }
         let query = space.fold(tf, vocabulary: vocabulary)

@@ -172,7 +172,7 @@ public struct QuantizedEmbeddings: Sendable {
     /// code blocks from SQLite (each read in place from its memory-mapped page), and the half-step factor
     /// ||x||_1 / 2 + eps: row i's error is at most `scales[i] * factor`.
     func dots(_ db: Database, _ x: [Float], into out: inout [Float]) throws -> Float {
-        let query = Self.fixedPoint(x)
+        let query = Int8Scan.fixedPoint(x)
         var row = 0
         let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
         while let chunk = try cursor.next() {
@@ -190,7 +190,7 @@ public struct QuantizedEmbeddings: Sendable {
             row += rows
         }
         guard row == scales.count else { throw Self.incomplete(rows: row, expected: scales.count) }
-        return Self.errorFactor(x, step: query.step)
+        return Int8Scan.errorFactor(x, step: query.step)
     }
 
     static func incomplete(rows: Int, expected: Int) -> PaperSearchError {
@@ -202,7 +202,7 @@ public struct QuantizedEmbeddings: Sendable {
     /// integers, so the result does not depend on the thread count); measured 8.4 -> 5 ms for a
     /// 105,720 x 256 in-memory scan on 2 cores.
     public func dots(codes: [Int8], _ x: [Float], into out: inout [Float]) -> Float {
-        let query = Self.fixedPoint(x)
+        let query = Int8Scan.fixedPoint(x)
         let rows = min(out.count, scales.count, codes.count / max(1, k))
         let chunks = rows >= 4096 ? 8 : 1
         let k = self.k
@@ -217,7 +217,7 @@ public struct QuantizedEmbeddings: Sendable {
                 }
             }
         }
-        return Self.errorFactor(x, step: query.step)
+        return Int8Scan.errorFactor(x, step: query.step)
     }
 
     /// Every code in memory (no caller since `QueryEngine` became a snapshot that streams the codes with `dots(_:_:into:)` on every scan).
@@ -230,76 +230,15 @@ public struct QuantizedEmbeddings: Sendable {
         return all
     }
 
-    /// The query in 16-bit fixed point: x_j ~ step * q_j with |q_j| <= m, m = 32767 or less for
-    /// k > 516 so that a row's dot product is an exact Int32 sum (|sum| <= 127 m k), which the
-    /// compiler vectorises (SSE2 `pmaddwd`).
-    static func fixedPoint(_ x: [Float]) -> (q: [Int16], step: Float) {
-        let peak = x.reduce(0) { max($0, abs($1)) }
-        let m = Float(min(32767, Int(Int32.max) / (127 * max(1, x.count))))
-        guard peak > 0 else { return ([Int16](repeating: 0, count: x.count), 0) }
-        let step = peak / m
-        return (x.map { Int16(max(-m, min(m, ($0 / step).rounded()))) }, step)
-    }
-
-    /// Error factor of a row (times its scale): the code rounding, ||x||_1 / 2, plus the query
-    /// rounding, sum_j |c_j| step / 2 <= 127 k step / 2 (in units of the row scale), plus a
-    /// margin for float rounding.
-    static func errorFactor(_ x: [Float], step: Float) -> Float {
-        var l1: Float = 0
-        for v in x { l1 += abs(v) }
-        return l1 / 2 + 127 * Float(x.count) * step / 2 + 1e-5
-    }
-
     /// Rows firstRow ..< firstRow + c.count / k (`c` starts at row firstRow) into `out`, whose
-    /// element 0 is row firstRow; the query in fixed point (`fixedPoint`).
+    /// element 0 is row firstRow; the query in fixed point (`Int8Scan.fixedPoint`).
     func dots(_ c: UnsafeBufferPointer<Int8>, firstRow: Int, _ query: (q: [Int16], step: Float),
               into o: UnsafeMutableBufferPointer<Float>) {
-        let k = self.k
         let rows = min(c.count / max(1, k), o.count, scales.count - firstRow)
         guard rows > 0 else { return }
-        let (q, step) = query
-        q.withUnsafeBufferPointer { qp in
-            scales.withUnsafeBufferPointer { scaleBuffer in
-                guard let cb = c.baseAddress, let qb = qp.baseAddress, let sb = scaleBuffer.baseAddress else { return }
-                let s = sb + firstRow
-                // Four rows per pass share each load of q (measured 2x faster than one row
-                // at a time on the 105,720 x 256 scan); integer sums, so the result is the same.
-                var i = 0
-                while i + 4 <= rows {
-                    let sums = Self.dot4(cb + i * k, qb, k)
-                    o[i] = s[i] * step * Float(sums.0)
-                    o[i + 1] = s[i + 1] * step * Float(sums.1)
-                    o[i + 2] = s[i + 2] * step * Float(sums.2)
-                    o[i + 3] = s[i + 3] * step * Float(sums.3)
-                    i += 4
-                }
-                while i < rows {
-                    o[i] = s[i] * step * Float(Self.dot(cb + i * k, qb, k))
-                    i += 1
-                }
-            }
+        scales.withUnsafeBufferPointer { scaleBuffer in
+            guard let sb = scaleBuffer.baseAddress else { return }
+            Int8Scan.dots(c, k: k, rows: rows, scales: sb + firstRow, query, into: o)
         }
-    }
-
-    /// sum_j c_j q_j in Int32 (no overflow: see `fixedPoint`).
-    @inline(__always)
-    static func dot(_ c: UnsafePointer<Int8>, _ q: UnsafePointer<Int16>, _ k: Int) -> Int32 {
-        var sum: Int32 = 0
-        for j in 0..<k { sum &+= Int32(c[j]) &* Int32(q[j]) }
-        return sum
-    }
-
-    /// The same for the four consecutive rows starting at `c` (row stride k).
-    @inline(__always)
-    static func dot4(_ c: UnsafePointer<Int8>, _ q: UnsafePointer<Int16>, _ k: Int) -> (Int32, Int32, Int32, Int32) {
-        var s0: Int32 = 0, s1: Int32 = 0, s2: Int32 = 0, s3: Int32 = 0
-        for j in 0..<k {
-            let qj = Int32(q[j])
-            s0 &+= Int32(c[j]) &* qj
-            s1 &+= Int32(c[k + j]) &* qj
-            s2 &+= Int32(c[2 * k + j]) &* qj
-            s3 &+= Int32(c[3 * k + j]) &* qj
-        }
-        return (s0, s1, s2, s3)
     }
 }

@@ -12,19 +12,45 @@ extension PaperStore {
         package var documents: ModelReader.Documents
         package var codes: QuantizedEmbeddings?
         package var rowReader: EmbeddingRowReader
+        /// Which committed model state these were read from (see `ModelVersion`).
+        package var version: ModelVersion
+    }
+
+    /// One committed state of the model: its metadata exactly as stored, which every `index`
+    /// (new `createdAt`) and every `add` (new row count, segment, lengths) rewrites in the same
+    /// transaction as the rows. A query's later reads (postings, int8 codes, float32 rows) check
+    /// it in their own read transaction, so a snapshot never mixes two models.
+    package struct ModelVersion: Sendable, Equatable {
+        let metadata: String
+    }
+
+    /// Runs `body` in one read transaction that still sees the model state `version`, else throws
+    /// `PaperSearchError.modelChanged` (a concurrent `index` or `add` committed since the snapshot).
+    func read<T>(model version: ModelVersion, _ body: (Database) throws -> T) throws -> T {
+        let path = location.path
+        return try read { db in
+            guard try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") == version.metadata else {
+                throw PaperSearchError.modelChanged(path: path)
+            }
+            return try body(db)
+        }
     }
 
     /// Loads the query model in one read transaction; `PaperSearchError.noIndex` without a model.
     package func queryModel() throws -> QueryModel {
         let path = location.path
         return try read { db in
-            guard let meta = try ModelReader.metadata(db, path: path) else { throw PaperSearchError.noIndex(path: path) }
+            guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") else {
+                throw PaperSearchError.noIndex(path: path)
+            }
+            let meta = try ModelMetadataCoding.decode(json, path: path)
+            let version = ModelVersion(metadata: json)
             let rowReader = try EmbeddingRowReader.load(db, k: meta.k)
             if let (docs, codes) = try QuantizedEmbeddings.load(db, k: meta.k, rowCount: meta.rowCount) {
-                return QueryModel(metadata: meta, documents: docs, codes: codes, rowReader: rowReader)
+                return QueryModel(metadata: meta, documents: docs, codes: codes, rowReader: rowReader, version: version)
             }
             let docs = try ModelReader.documents(db, k: meta.k, rowCount: meta.rowCount)
-            return QueryModel(metadata: meta, documents: docs, codes: nil, rowReader: rowReader)
+            return QueryModel(metadata: meta, documents: docs, codes: nil, rowReader: rowReader, version: version)
         }
     }
 
@@ -37,9 +63,9 @@ extension PaperStore {
     /// Vocabulary rows of `terms` and, when `withPostings`, the postings of each known one, in
     /// one read transaction (a query's terms).
     package func vocabularyAndPostings(
-        _ terms: [String], k: Int, withPostings: Bool
+        _ terms: [String], k: Int, withPostings: Bool, model version: ModelVersion
     ) throws -> (vocabulary: [String: ModelReader.Term], postings: [String: [(row: Int, tf: Float)]]) {
-        try read { db in
+        try read(model: version) { db in
             let vocabulary = try ModelReader.terms(db, terms, k: k)
             var postings: [String: [(row: Int, tf: Float)]] = [:]
             if withPostings {
@@ -125,13 +151,15 @@ extension PaperStore {
     /// Approximate dot products s_i (c_i . x) of every row with `x` into `out`, streaming the
     /// int8 code blocks (each read in place from its memory-mapped page), and the error factor
     /// (`QuantizedEmbeddings.dots`).
-    package func approximateCosines(_ codes: QuantizedEmbeddings, _ x: [Float], into out: inout [Float]) throws -> Float {
-        try read { db in try codes.dots(db, x, into: &out) }
+    package func approximateCosines(
+        _ codes: QuantizedEmbeddings, _ x: [Float], into out: inout [Float], model version: ModelVersion
+    ) throws -> Float {
+        try read(model: version) { db in try codes.dots(db, x, into: &out) }
     }
 
     /// The float32 embeddings of `rows`, one incremental BLOB read each.
-    package func embeddingRows(_ rows: [Int], reader: EmbeddingRowReader) throws -> [[Float]] {
-        try read { db in try reader.rows(db, rows) }
+    package func embeddingRows(_ rows: [Int], reader: EmbeddingRowReader, model version: ModelVersion) throws -> [[Float]] {
+        try read(model: version) { db in try reader.rows(db, rows) }
     }
 
     /// Calls `body` with each LSA term and its row of V_k (k values), then returns the singular

@@ -16,9 +16,10 @@ struct RelatedCommand: ParsableCommand {
     func run() throws {
         let options = try results.queryOptions()
         let store = try PaperStore.open(global.location, mode: .readOnly)
-        let engine = try QueryEngine(store: store)
-        let analyzer = try engine.makeAnalyzer()
-        let hits = try engine.related(to: id, options: options, analyzer: analyzer)
+        let (hits, analyzer) = try QueryEngine.withSnapshot(of: store) { engine in
+            let analyzer = try engine.makeAnalyzer()
+            return (try engine.related(to: id, options: options, analyzer: analyzer), analyzer)
+        }
         if results.json {
             print(try ResultRenderer.json(hits, query: id, mode: "related"))
         } else {

@@ -26,9 +26,10 @@ struct SearchCommand: ParsableCommand {
             throw PaperSearchError.emptyQuery(query: text)
         }
         let store = try PaperStore.open(global.location, mode: .readOnly)
-        let engine = try QueryEngine(store: store)
-        let analyzer = try engine.makeAnalyzer()
-        let hits = try engine.search(text, options: options, analyzer: analyzer)
+        let (hits, analyzer) = try QueryEngine.withSnapshot(of: store) { engine in
+            let analyzer = try engine.makeAnalyzer()
+            return (try engine.search(text, options: options, analyzer: analyzer), analyzer)
+        }
         if results.json {
             print(try ResultRenderer.json(hits, query: text, mode: options.mode.rawValue))
         } else {

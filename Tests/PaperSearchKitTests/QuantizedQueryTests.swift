@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import Core
 @testable import NumericKernels
 @testable import Store
 @testable import Indexing
@@ -68,11 +69,11 @@ final class QuantizedQueryTests: XCTestCase {
         let q = QuantizedEmbeddings(k: k, scales: scales)
         var parallel = [Float](repeating: -1, count: rows)
         _ = q.dots(codes: codes, x, into: &parallel)
-        let (fixed, step) = QuantizedEmbeddings.fixedPoint(x)
+        let (fixed, step) = Int8Scan.fixedPoint(x)
         codes.withUnsafeBufferPointer { c in
             fixed.withUnsafeBufferPointer { f in
                 for i in 0..<rows {
-                    let expected = scales[i] * step * Float(QuantizedEmbeddings.dot(c.baseAddress! + i * k, f.baseAddress!, k))
+                    let expected = scales[i] * step * Float(Int8Scan.dot(c.baseAddress! + i * k, f.baseAddress!, k))
                     XCTAssertEqual(parallel[i], expected, "row \(i)")
                 }
             }
@@ -108,6 +109,35 @@ final class QuantizedQueryTests: XCTestCase {
         XCTAssertEqual(a.map(\.id), b.map(\.id))
         // A second query on the same engine (a snapshot: the same strategy): same answer.
         XCTAssertEqual(try quantized.related(to: "demo:0001", options: options).map(\.id), a.map(\.id))
+    }
+
+    /// The engine is a snapshot of one committed model: concurrent queries on one engine agree with
+    /// a sequential run, and once `add` (or `index`) commits, the old snapshot refuses to read the
+    /// new model's rows instead of mixing them with its own; a new engine answers again.
+    func testSnapshotIsSharedByConcurrentQueriesAndNeverMixesModels() throws {
+        let store = try indexedDemo("snapshot.sqlite")
+        let engine = try QueryEngine(store: store)
+        var options = QueryOptions()
+        options.limit = 10
+        let queries = ["long context retrieval", "kv cache eviction", "protein structure", "robot scene graph"]
+        let expected = try queries.map { try engine.search($0, options: options).map(\.id) }
+        let results = LockedResults(count: 32)
+        let shared = options
+        DispatchQueue.concurrentPerform(iterations: 32) { i in
+            let ids = try? engine.search(queries[i % queries.count], options: shared).map(\.id)
+            results.set(i, ids)
+        }
+        for i in 0..<32 { XCTAssertEqual(results.get(i), expected[i % queries.count], "query \(i)") }
+
+        let original = try XCTUnwrap(try store.paper(id: "demo:0042"))
+        let file = directory.appendingPathComponent("new.jsonl")
+        try Data((IndexerTests.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
+        _ = try IndexAdder(store: store).add(files: [file.path])
+        XCTAssertThrowsError(try engine.search(queries[0], options: options)) { error in
+            guard case PaperSearchError.modelChanged(let path) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, store.location.path)
+        }
+        XCTAssertEqual(try QueryEngine(store: store).search(queries[0], options: options).count, 10)
     }
 
     func testFoldInWritesCodesForNewRows() throws {
@@ -187,4 +217,13 @@ final class QuantizedQueryTests: XCTestCase {
         XCTAssertTrue(topics.allSatisfy { $0.positive.count + $0.negative.count >= 4 })
         XCTAssertTrue(zip(topics, topics.dropFirst()).allSatisfy { $0.singularValue >= $1.singularValue })
     }
+}
+
+/// Results written by concurrent queries (one slot each).
+private final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [[String]?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: [String]?) { lock.withLock { slots[i] = value } }
+    func get(_ i: Int) -> [String]? { lock.withLock { slots[i] } }
 }
