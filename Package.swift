@@ -84,14 +84,27 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"])],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
+        // One test target per library target that has tests; CLITests runs the built executable.
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["Core", "TextAnalysis", "NumericKernels"]),
+        .testTarget(name: "NumericKernelsTests", dependencies: ["Core", "NumericKernels", "CLAPACKE", "CSparseKernels"]),
         .testTarget(
-            name: "PaperSearchKitTests",
-            dependencies: [
-                "Core", "TextAnalysis", "NumericKernels", "Formats", "Store", "Indexing", "Search", "Tagging", "Evaluation",
-                "ArxivAPI", "CLAPACKE", "CSparseKernels", .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            resources: [.copy("Fixtures")]
-        ),
+            name: "FormatsTests", dependencies: ["Core", "TextAnalysis", "Formats", "Indexing"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Core", "NumericKernels", "Store", "Indexing", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "IndexingTests",
+            dependencies: ["Core", "TextAnalysis", "Store", "Indexing", "Search", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "SearchTests",
+            dependencies: ["Core", "NumericKernels", "Store", "Indexing", "Search", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "TaggingTests",
+            dependencies: ["Core", "Store", "Indexing", "Tagging", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ArxivAPITests", dependencies: ["Core", "Formats", "ArxivAPI"]),
         .testTarget(
             name: "CLITests",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],

@@ -10,7 +10,7 @@
 # Each target starts from its committed seed corpus Tests/Fuzz/Seeds/<target> and keeps what it
 # finds in Tests/Fuzz/.corpus/<target> (git-ignored); crash inputs land in Tests/Fuzz/.artifacts/
 # (git-ignored) and make the script exit non-zero. Turn each one into a regression test in
-# Tests/PaperSearchKitTests/FuzzRegressionTests.swift.
+# Tests/FormatsTests/FuzzRegressionTests.swift.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/Tests/Fuzz"

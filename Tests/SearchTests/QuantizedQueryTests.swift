@@ -24,7 +24,7 @@ final class QuantizedQueryTests: XCTestCase {
 
     func indexedDemo(_ name: String) throws -> PaperStore {
         let store = try PaperStore.open(StoreLocation(explicit: directory.appendingPathComponent(name).path))
-        _ = try PaperImporter(store: store).importFile(IndexerTests.demoCorpus)
+        _ = try PaperImporter(store: store).importFile(DemoCorpus.path)
         var options = IndexerOptions()
         options.k = 32
         options.chunkRows = 100
@@ -131,7 +131,7 @@ final class QuantizedQueryTests: XCTestCase {
 
         let original = try XCTUnwrap(try store.paper(id: "demo:0042"))
         let file = directory.appendingPathComponent("new.jsonl")
-        try Data((IndexerTests.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
+        try Data((DemoCorpus.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
         _ = try IndexAdder(store: store).add(files: [file.path])
         XCTAssertThrowsError(try engine.search(queries[0], options: options)) { error in
             guard case PaperSearchError.modelChanged(let path) = error else { return XCTFail("\(error)") }
@@ -144,7 +144,7 @@ final class QuantizedQueryTests: XCTestCase {
         let store = try indexedDemo("fold.sqlite")
         let original = try XCTUnwrap(try store.paper(id: "demo:0042"))
         let file = directory.appendingPathComponent("new.jsonl")
-        try Data((IndexerTests.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
+        try Data((DemoCorpus.record("2401.00042", original.title, original.abstract) + "\n").utf8).write(to: file)
         _ = try IndexAdder(store: store).add(files: [file.path])
         let engine = try QueryEngine(store: store)
         XCTAssertNotNil(engine.codes, "doc_codes must cover the folded rows")
@@ -169,7 +169,7 @@ final class QuantizedQueryTests: XCTestCase {
         let listBefore = try postings(before)
         XCTAssertEqual(before.bm25Scorer(QueryOptions()).liveDocumentFrequency(listBefore), Float(listBefore.count))
         // Version 3 of demo:0042 (a memory-layer paper) no longer mentions memory: its old row is dead.
-        let record = IndexerTests.record("demo:0042", "Attention over very long documents", "A transformer reads long documents.")
+        let record = DemoCorpus.record("demo:0042", "Attention over very long documents", "A transformer reads long documents.")
             .replacingOccurrences(of: "\"version\":1", with: "\"version\":3")
         let file = directory.appendingPathComponent("v3.jsonl")
         try Data((record + "\n").utf8).write(to: file)

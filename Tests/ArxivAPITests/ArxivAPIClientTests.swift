@@ -15,8 +15,11 @@ final class ArxivAPIClientTests: XCTestCase {
         return server
     }
 
+    /// Bytes of an Atom fixture of the Formats tests (Tests/FormatsTests/Fixtures/atom/<name>): the
+    /// client reads the same feeds the parser tests check.
     private func fixture(_ name: String) throws -> Data {
-        try AtomFeedParserTests.atomFixture(name)
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        return try Data(contentsOf: tests.appendingPathComponent("FormatsTests/Fixtures/atom/\(name)"))
     }
 
     /// Serves the three category pages by their `start` parameter.
