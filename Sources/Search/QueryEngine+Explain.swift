@@ -75,7 +75,7 @@ extension QueryEngine {
         var counts: [String: Float] = [:]
         analyzer.forEachTerm(paper.title) { counts[$0, default: 0] += metadata.titleWeight }
         analyzer.forEachTerm(paper.abstract) { counts[$0, default: 0] += 1 }
-        let vocabulary = try store.vocabulary(of: counts.keys.sorted(), k: metadata.k)
+        let vocabulary = try store.vocabulary(of: counts.keys.sorted(), k: metadata.k, model: version)
         let source = space.fold(counts, vocabulary: vocabulary)
         let yNorm = source.captured.squareRoot()
         let embeddings = try embeddingRows(entries.map(\.row))

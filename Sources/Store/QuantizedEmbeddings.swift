@@ -144,7 +144,7 @@ public struct QuantizedEmbeddings: Sendable {
               let chunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_codes"),
               let modelChunks = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM doc_chunks"), chunks == modelChunks
         else { return nil }
-        // The code blocks' size is checked as they are scanned (`dots`, `loadCodes`): summing
+        // The code blocks' size is checked as they are scanned (`dots`): summing
         // length(codes) here would make SQLite read all of them once more.
         var pids = ColumnBuffer<Int64>(count: rowCount)
         var lengths = ColumnBuffer<Float>(count: rowCount)
@@ -218,16 +218,6 @@ public struct QuantizedEmbeddings: Sendable {
             }
         }
         return Int8Scan.errorFactor(x, step: query.step)
-    }
-
-    /// Every code in memory (no caller since `QueryEngine` became a snapshot that streams the codes with `dots(_:_:into:)` on every scan).
-    static func loadCodes(_ db: Database, k: Int, rowCount: Int) throws -> [Int8] {
-        var codes = ColumnBuffer<Int8>(count: rowCount * k)
-        let cursor = try Row.fetchCursor(db, sql: "SELECT codes FROM doc_code_blocks ORDER BY block")
-        while let row = try cursor.next() { codes.append(row.dataNoCopy(atIndex: 0)) }
-        let all = codes.finish()
-        guard all.count == rowCount * k else { throw incomplete(rows: all.count / max(1, k), expected: rowCount) }
-        return all
     }
 
     /// Rows firstRow ..< firstRow + c.count / k (`c` starts at row firstRow) into `out`, whose

@@ -75,6 +75,11 @@ extension PaperStore {
         }
     }
 
+    /// Vocabulary rows of any number of terms, from the model state `version` (an explanation's terms).
+    package func vocabulary(of terms: [String], k: Int, model version: ModelVersion) throws -> [String: ModelReader.Term] {
+        try read(model: version) { db in try ModelReader.vocabulary(db, terms, k: k) }
+    }
+
     /// The pids of the papers passing `filter` (every value bound, never spliced).
     package func pids(passing filter: SearchFilter) throws -> Set<Int64> {
         let (sql, arguments) = Self.sql(filter)
