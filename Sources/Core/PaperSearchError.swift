@@ -31,8 +31,9 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
     // Evaluation
     /// `eval --db PATH`: the model cannot rank `missing` of the dataset's `judged` documents.
     case evaluationWithoutDocuments(path: String, dataset: String, missing: Int, judged: Int, example: String)
-    /// `tag --evaluate` over a period (`period`, as the user gave it) that holds no papers to tag.
-    case evaluationWithoutPapers(period: String)
+    /// `tag --evaluate` over the period from `since` (through `until`) that holds no papers, or
+    /// `papers` papers none of which has a tag from `tagSource`.
+    case evaluationWithoutPapers(since: String, until: String?, papers: Int, tagSource: String)
     // Output
     /// A write to `target` (standard output) failed; `reason` is the errno text (strerror).
     case writeFailed(target: String, reason: String)
@@ -144,8 +145,10 @@ public enum PaperSearchError: Error, Equatable, CustomStringConvertible {
                 : "query '\(query)' has no searchable terms (only stop words or punctuation), expected content words"
         case .evaluationWithoutDocuments(let path, let dataset, let missing, let judged, let example):
             return "index '\(path)' cannot rank \(missing) of the \(judged) judged documents of \(dataset) (e.g. '\(example)'), expected all of them; evaluate without --db (a temporary index of the corpus), or import \(dataset)/corpus.jsonl into it and run 'papersearch index'"
-        case .evaluationWithoutPapers(let period):
-            return "nothing to evaluate in \(period), expected stored papers there with tags; choose another --since/--until/--week (see 'papersearch info')"
+        case .evaluationWithoutPapers(let since, let until, let papers, let tagSource):
+            let period = until.map { "the period \(since) to \($0)" } ?? "the period since \(since)"
+            let found = papers == 0 ? "" : " (\(papers) papers, none with a tag from \(tagSource))"
+            return "nothing to evaluate in \(period)\(found), expected stored papers there with tags; choose another --since/--until/--week (see 'papersearch info')"
         case .modelChanged(let path):
             return "the index in '\(path)' changed during the query (a concurrent 'index' or 'add' committed), expected the model the query started with; run it again"
         case .writeFailed(let target, let reason):

@@ -38,8 +38,8 @@ public struct Evaluator {
         let engine = try QueryEngine(store: store)
         let prefix = namespace + ":"
         // An index without the judged documents would score every query 0 and look like a result.
-        let judged = Set(dataset.qrels.values.flatMap { $0.keys }).map { prefix + $0 }
-        let missing = Set(judged).subtracting(try engine.rankable(judged))
+        let judged = Set(dataset.qrels.values.flatMap { $0.keys.map { prefix + $0 } })
+        let missing = judged.subtracting(try engine.rankable(Array(judged)))
         if let example = missing.min() {
             throw PaperSearchError.evaluationWithoutDocuments(
                 path: store.location.path, dataset: dataset.directory, missing: missing.count, judged: judged.count,

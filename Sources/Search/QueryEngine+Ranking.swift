@@ -14,8 +14,6 @@ extension QueryEngine {
     func rank(limit: Int, bm25: [Float]?, cosine: CosineScores?, fusion: Fusion, eligible: (Int) -> Bool,
               skipZero: Bool) throws -> [RankedEntry] {
         let rows = documents.count
-        // Fused (approximate) scores in one pass.
-        let fused = fusion.fused(bm25: bm25, cosine: cosine?.values, rows: rows)
         guard let cosine, let bound = cosine.bound else {
             var topK = TopK(k: limit)
             for i in 0..<rows where eligible(i) {
@@ -27,7 +25,9 @@ extension QueryEngine {
                 RankedEntry(row: $0.row, pid: $0.key, score: $0.score, bm25: bm25?[$0.row], cosine: cosine?.values[$0.row])
             }
         }
-        // Lower bounds: the limit-th best is a threshold no excluded row can reach.
+        // Fused (approximate) scores in one pass; lower bounds: the limit-th best is a
+        // threshold no excluded row can reach.
+        let fused = fusion.fused(bm25: bm25, cosine: cosine.values, rows: rows)
         let scale = fusion.bound(bound.factor)
         var lower = TopK(k: limit)
         for i in 0..<rows where eligible(i) {

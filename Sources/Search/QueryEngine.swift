@@ -118,7 +118,7 @@ public struct QueryEngine: Sendable {
     /// Which of the papers `ids` the model can rank: stored, and a live row of the model (a paper
     /// imported after the last `index`/`add` is stored but not ranked).
     public func rankable(_ ids: [String]) throws -> Set<String> {
-        let pids = try store.pids(of: ids)
+        let pids = try store.pidsAndDates(of: ids).mapValues(\.pid)
         var live = Set<Int64>()
         live.reserveCapacity(documents.count)
         for (row, pid) in documents.pids.enumerated() where !documents.dead.contains(row) { live.insert(pid) }

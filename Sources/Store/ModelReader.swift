@@ -26,10 +26,14 @@ public struct ModelReader {
 
     /// The metadata, or nil when no model was fitted yet.
     static func metadata(_ db: Database, path: String) throws -> ModelMetadata? {
-        guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") else {
-            return nil
-        }
+        guard let json = try metadataText(db) else { return nil }
         return try ModelMetadataCoding.decode(json, path: path)
+    }
+
+    /// The metadata exactly as stored (JSON), or nil when no model was fitted yet: every `index`
+    /// and `add` rewrites it, so the text also names one committed model state (`ModelVersion`).
+    static func metadataText(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1")
     }
 
     static func singularValues(_ db: Database) throws -> [Float] {

@@ -273,18 +273,3 @@ public final class PaperStore: Sendable {
         return formatter.string(from: date)
     }
 }
-
-extension PaperStore {
-    /// The stable integer handles (`pid`) of those of `ids` that are stored, keyed by id.
-    public func pids(of ids: [String]) throws -> [String: Int64] {
-        try read { db in
-            var found: [String: Int64] = [:]
-            try db.forEachInBatch(ids) { marks, arguments in
-                for row in try Row.fetchAll(db, sql: "SELECT id, pid FROM papers WHERE id IN (\(marks))", arguments: arguments) {
-                    found[row["id"]] = row["pid"]
-                }
-            }
-            return found
-        }
-    }
-}

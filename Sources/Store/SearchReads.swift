@@ -29,7 +29,7 @@ extension PaperStore {
     func read<T>(model version: ModelVersion, _ body: (Database) throws -> T) throws -> T {
         let path = location.path
         return try read { db in
-            guard try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") == version.metadata else {
+            guard try ModelReader.metadataText(db) == version.metadata else {
                 throw PaperSearchError.modelChanged(path: path)
             }
             return try body(db)
@@ -40,7 +40,7 @@ extension PaperStore {
     package func queryModel() throws -> QueryModel {
         let path = location.path
         return try read { db in
-            guard let json = try String.fetchOne(db, sql: "SELECT metadata FROM lsa_model WHERE id = 1") else {
+            guard let json = try ModelReader.metadataText(db) else {
                 throw PaperSearchError.noIndex(path: path)
             }
             let meta = try ModelMetadataCoding.decode(json, path: path)

@@ -162,8 +162,9 @@ final class StoreFile: @unchecked Sendable {
     /// Why a command gave up waiting for the lock.
     static let lockedReason = "database is locked (another papersearch is creating or upgrading it)"
 
-    /// Takes `operation` (LOCK_EX / LOCK_SH), polling until `deadline`; false on timeout. A file
-    /// system without flock support (ENOLCK, EINVAL, EOPNOTSUPP) counts as locked.
+    /// Takes `operation` (LOCK_EX / LOCK_SH), polling until `deadline`; false on timeout. On a file
+    /// system without flock support (ENOLCK, EINVAL, EOPNOTSUPP) it returns true: the open goes
+    /// ahead unlocked, as it did before the lock existed.
     private func take(_ operation: Int32, deadline: UInt64) -> Bool {
         while flock(fd, operation | LOCK_NB) != 0 {
             switch errno {

@@ -173,15 +173,17 @@ public final class BatchTagger {
         let items = try storedItems(since: since, until: until)
         timings.embed = Self.now() - start
         // An empty period would report F1 0.0000 as if it had been measured.
-        let period = until.map { "the period \(since) to \($0)" } ?? "the period since \(since)"
-        guard !items.isEmpty else { throw PaperSearchError.evaluationWithoutPapers(period: period) }
+        guard !items.isEmpty else {
+            throw PaperSearchError.evaluationWithoutPapers(since: since, until: until, papers: 0, tagSource: first.tagsFrom.rawValue)
+        }
         let maxK = options.map(\.neighbours).max() ?? first.neighbours
         let (corpus, search, neighbours) = try neighbours(items, source: first.tagsFrom, k: maxK)
         let truth: [Set<String>] = items.map { item in
             Set((item.pid.flatMap { corpus.tagsByPid[$0] } ?? []).map { corpus.names[Int($0)] })
         }
         guard truth.contains(where: { !$0.isEmpty }) else {
-            throw PaperSearchError.evaluationWithoutPapers(period: period + " (\(items.count) papers, none with a tag from \(first.tagsFrom.rawValue))")
+            throw PaperSearchError.evaluationWithoutPapers(
+                since: since, until: until, papers: items.count, tagSource: first.tagsFrom.rawValue)
         }
         start = Self.now()
         var results: [TagEvaluation] = []

@@ -41,9 +41,9 @@ enum InterruptSignals {
     private static func terminate(_ signo: Int32) -> Never {
         // The open progress line first, so the shell prompt starts on its own line.
         ProgressReporter.endOpenLine()
-        Interruption.cleanUp()
-        // Lines already printed (the summary of each file an import committed) reach their file;
-        // skipped when the main thread is inside a write to stdout (it may be blocked on a full pipe).
+        TemporaryFiles.removeAll()
+        // Lines already printed reach their file; skipped when the main thread is inside a write
+        // to stdout (it may be blocked on a full pipe).
         if ftrylockfile(StandardOutput.stream) == 0 {
             fflush(StandardOutput.stream)
             funlockfile(StandardOutput.stream)

@@ -1,6 +1,5 @@
 import Foundation
 import Core
-import Formats
 
 /// The terminal's `ProgressSink`: progress lines on stderr for long work, only when stderr is a
 /// terminal and not `--quiet`.
